@@ -1,0 +1,205 @@
+"""The authentication pipeline in front of every API route.
+
+The checks run in a fixed order, so that nobody learns anything about a
+request's content before its key has passed: client address, address block,
+key present, key valid, key state, IP allow-list, rate limit, permission.
+`CompanyKeyAuth` applies it to company keys (`jrv_…`), `AdminTokenAuth` to
+admin tokens (`jra_…`); each API has its own error codes for the outcomes.
+"""
+
+import hmac
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import APIKeyHeader
+
+from jobriver.access import addresses, keys
+from jobriver.access.lockout import lockout_record_failure, lockout_remaining
+from jobriver.access.models import AdminToken, ApiKey, KeyStatus
+from jobriver.access.ratelimit import RateLimitState, rate_limit_hit
+from jobriver.access.usage import usage_record_admin_request, usage_record_request
+from jobriver.api.errors import ApiError, ErrorCode
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts for, once authentication has passed."""
+
+    credential: ApiKey | AdminToken
+    key_prefix: str
+    ip: str
+    company_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ErrorCodes:
+    """The codes one API uses for the pipeline's outcomes."""
+
+    missing: ErrorCode
+    invalid: ErrorCode
+    inactive: ErrorCode
+    revoked: ErrorCode
+    expired: ErrorCode
+    blocked: ErrorCode
+    ip_not_allowed: ErrorCode
+    rate_limited: ErrorCode
+    permission_denied: ErrorCode
+
+
+COMPANY_CODES = ErrorCodes(
+    missing=ErrorCode.MISSING_API_KEY,
+    invalid=ErrorCode.INVALID_API_KEY,
+    inactive=ErrorCode.API_KEY_INACTIVE,
+    revoked=ErrorCode.API_KEY_REVOKED,
+    expired=ErrorCode.API_KEY_EXPIRED,
+    blocked=ErrorCode.API_KEY_BLOCKED,
+    ip_not_allowed=ErrorCode.IP_NOT_ALLOWED,
+    rate_limited=ErrorCode.RATE_LIMIT_EXCEEDED,
+    permission_denied=ErrorCode.PERMISSION_DENIED,
+)
+
+
+def _rate_limit_headers(state: RateLimitState) -> dict[str, str]:
+    return {
+        "Retry-After": str(state.retry_after),
+        "X-RateLimit-Limit": str(state.limit),
+        "X-RateLimit-Remaining": str(state.remaining),
+        "X-RateLimit-Reset": str(state.reset),
+    }
+
+
+class CredentialAuth(APIKeyHeader):
+    """Shared pipeline; subclasses say how to find, limit and count their credential."""
+
+    param_name = "X-API-Key"
+    key_prefix: str
+    codes: ErrorCodes
+    bucket_prefix: str
+
+    def __init__(self, permission: str | None):
+        self.permission = permission
+        super().__init__()
+
+    def __call__(self, request: HttpRequest) -> Principal:
+        ip = addresses.client_ip(request)
+
+        retry_after = lockout_remaining(ip=ip)
+        if retry_after:
+            raise ApiError(
+                self.codes.blocked,
+                message=ErrorCode.API_KEY_BLOCKED.default_message,
+                details={"retry_after": retry_after},
+                headers={"Retry-After": str(retry_after)},
+                retry_after=retry_after,
+            )
+
+        secret = request.headers.get(self.param_name, "").strip()
+        if not secret:
+            raise ApiError(self.codes.missing)
+
+        credential = self._find(secret)
+        if credential is None:
+            self._fail(ip, self.codes.invalid)
+        self._check_state(credential, ip)
+        self._check_address(credential, ip)
+        self._check_rate_limit(request, credential)
+
+        principal = self._principal(credential, ip)
+        request.principal = principal
+        self._record_use(credential, ip)
+
+        if self.permission is not None and self.permission not in credential.permissions:
+            raise ApiError(
+                self.codes.permission_denied,
+                details={"required_permission": self.permission},
+                permission=self.permission,
+            )
+        return principal
+
+    def _find(self, secret: str) -> ApiKey | AdminToken | None:
+        if not keys.is_well_formed(secret, self.key_prefix):
+            return None
+        key_hash = keys.hash_key(secret)
+        credential = self._lookup(key_hash)
+        if credential is None or not hmac.compare_digest(credential.key_hash, key_hash):
+            return None
+        return credential
+
+    def _fail(self, ip: str, code: ErrorCode, **params) -> None:
+        lockout_record_failure(ip=ip)
+        logger.warning("authentication failed ip=%s code=%s", ip, code.name)
+        raise ApiError(code, **params)
+
+    def _check_state(self, credential: ApiKey | AdminToken, ip: str) -> None:
+        if credential.status == KeyStatus.REVOKED:
+            self._fail(ip, self.codes.revoked)
+        if credential.status == KeyStatus.INACTIVE or not self._owner_enabled(credential):
+            self._fail(ip, self.codes.inactive)
+        if credential.expires_at is not None and credential.expires_at <= timezone.now():
+            self._fail(ip, self.codes.expired)
+
+    def _check_address(self, credential: ApiKey | AdminToken, ip: str) -> None:
+        allowlist = getattr(credential, "ip_allowlist", None) or []
+        if not addresses.is_allowed(ip, allowlist):
+            self._fail(ip, self.codes.ip_not_allowed, ip=ip)
+
+    def _check_rate_limit(self, request: HttpRequest, credential: ApiKey | AdminToken) -> None:
+        state = rate_limit_hit(bucket=f"{self.bucket_prefix}:{credential.pk}", limit=self._limit(credential))
+        if not state.allowed:
+            raise ApiError(
+                self.codes.rate_limited,
+                details={"retry_after": state.retry_after, "limit": state.limit},
+                headers=_rate_limit_headers(state),
+                limit=state.limit,
+                retry_after=state.retry_after,
+            )
+        request.rate_limit = state
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
+        # Required by ninja's APIKeyHeader; `__call__` runs the whole pipeline instead.
+        raise NotImplementedError
+
+    # Hooks for the two kinds of credential.
+
+    def _lookup(self, key_hash: str) -> ApiKey | AdminToken | None:
+        raise NotImplementedError
+
+    def _owner_enabled(self, credential) -> bool:
+        return True
+
+    def _limit(self, credential) -> int:
+        return credential.rate_limit or settings.JOBRIVER_DEFAULT_RATE_LIMIT
+
+    def _principal(self, credential, ip: str) -> Principal:
+        raise NotImplementedError
+
+    def _record_use(self, credential, ip: str) -> None:
+        raise NotImplementedError
+
+
+class CompanyKeyAuth(CredentialAuth):
+    """Authenticates company API keys and requires one permission (None: any valid key)."""
+
+    key_prefix = keys.COMPANY_KEY_PREFIX
+    codes = COMPANY_CODES
+    bucket_prefix = "key"
+
+    def _lookup(self, key_hash: str) -> ApiKey | None:
+        return ApiKey.objects.select_related("company").filter(key_hash=key_hash).first()
+
+    def _owner_enabled(self, credential: ApiKey) -> bool:
+        return credential.company.api_access_enabled
+
+    def _limit(self, credential: ApiKey) -> int:
+        return credential.rate_limit or credential.company.rate_limit or settings.JOBRIVER_DEFAULT_RATE_LIMIT
+
+    def _principal(self, credential: ApiKey, ip: str) -> Principal:
+        return Principal(credential=credential, key_prefix=credential.prefix, ip=ip, company_id=credential.company_id)
+
+    def _record_use(self, credential: ApiKey, ip: str) -> None:
+        usage_record_request(api_key=credential, ip=ip)

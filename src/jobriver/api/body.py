@@ -1,0 +1,80 @@
+"""Reading JSON request bodies: content type, size, syntax, then the schema.
+
+The checks run in the order the API promises: 415 for a wrong content type,
+400 for a body that is missing or not a JSON object, 422 for a body that
+does not fit the schema.
+"""
+
+import json
+from typing import Any, TypeVar
+
+import pydantic
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from jobriver.api.errors import ApiError, ErrorCode
+from jobriver.api.validation import messages_from_pydantic, raise_validation_error
+
+SchemaT = TypeVar("SchemaT", bound=pydantic.BaseModel)
+
+
+class _BodyError(ValueError):
+    """The body is not a JSON document we accept; the message says why."""
+
+
+def _reject_constant(name: str) -> None:
+    # Python's json module accepts NaN and Infinity, which are not JSON.
+    raise _BodyError(f"{name} is not a JSON value")
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _BodyError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def is_json_content_type(content_type: str) -> bool:
+    """Return whether a Content-Type header names JSON, ignoring case and parameters."""
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == "application/json"
+
+
+def read_json_object(request: HttpRequest, *, invalid_code: ErrorCode = ErrorCode.INVALID_REQUEST_BODY) -> dict:
+    """Return the request body as a JSON object, or raise the API's 413, 415 or 400."""
+    if not is_json_content_type(request.headers.get("Content-Type", "")):
+        raise ApiError(ErrorCode.INVALID_CONTENT_TYPE)
+
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        raise ApiError(ErrorCode.PAYLOAD_TOO_LARGE, limit=settings.JOBRIVER_MAX_BODY_BYTES) from None
+
+    if not raw.strip():
+        raise ApiError(invalid_code, reason=_("the body is empty"))
+
+    try:
+        text = raw.decode("utf-8")
+        payload = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicate_keys)
+    except UnicodeDecodeError:
+        raise ApiError(invalid_code, reason=_("the body is not UTF-8")) from None
+    except RecursionError:
+        raise ApiError(invalid_code, reason=_("the body is nested too deeply")) from None
+    except (ValueError, _BodyError) as error:
+        raise ApiError(invalid_code, reason=str(error)) from None
+
+    if not isinstance(payload, dict):
+        raise ApiError(invalid_code, reason=_("the body must be a JSON object"))
+    return payload
+
+
+def validate_payload(payload: dict, schema: type[SchemaT]) -> SchemaT:
+    """Validate a parsed body against a schema, or raise VALIDATION_ERROR naming each field."""
+    try:
+        return schema.model_validate(payload)
+    except pydantic.ValidationError as error:
+        raise_validation_error(messages_from_pydantic(error.errors(), schema=schema))

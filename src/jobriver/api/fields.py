@@ -1,0 +1,101 @@
+"""Annotated field types shared by the API schemas.
+
+Bodies are validated strictly: `"5"` is not an integer, `1` is not a
+boolean and `"false"` is not false. Query strings are text by nature, so
+their integers and booleans are parsed from text, and only the spellings
+the API documents are accepted.
+"""
+
+import datetime
+import re
+from typing import Annotated, Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import EmailValidator, URLValidator
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+URL_MAX_LENGTH = 2048
+EMAIL_MAX_LENGTH = 254
+SEARCH_MAX_LENGTH = 100
+MAX_DATABASE_ID = 2**63 - 1  # the largest value of a 64-bit primary key
+
+_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def reject_bad_characters(value: Any) -> Any:
+    """Reject strings that no database stores faithfully: NUL and unpaired surrogates."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise PydanticCustomError("bad_character", "contains a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise PydanticCustomError("bad_character", "contains an unpaired surrogate") from None
+    return value
+
+
+def _parse_date(value: str) -> datetime.date:
+    if not _DATE_PATTERN.fullmatch(value):
+        raise PydanticCustomError("date_format", "not a YYYY-MM-DD date")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("date_format", "not a calendar date") from None
+
+
+def _check_url(value: str) -> str:
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except DjangoValidationError:
+        raise PydanticCustomError("url_invalid", "not an http or https URL") from None
+    return value
+
+
+def _check_email(value: str) -> str:
+    try:
+        EmailValidator()(value)
+    except DjangoValidationError:
+        raise PydanticCustomError("email_invalid", "not an e-mail address") from None
+    return value
+
+
+def _empty_to_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _parse_query_bool(value: Any) -> Any:
+    if isinstance(value, bool) or value is None or value == "":
+        return None if value == "" else value
+    text = str(value).strip().lower()
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise PydanticCustomError("bool_parsing", "not true, false, 1 or 0")
+
+
+def text(*, min_length: int = 0, max_length: int) -> Any:
+    """A string of bounded length, free of NUL and unpaired surrogates."""
+    return Annotated[str, BeforeValidator(reject_bad_characters), Field(min_length=min_length, max_length=max_length)]
+
+
+DateText = Annotated[str, BeforeValidator(reject_bad_characters), AfterValidator(_parse_date)]
+UrlText = Annotated[
+    str, BeforeValidator(reject_bad_characters), Field(max_length=URL_MAX_LENGTH), AfterValidator(_check_url)
+]
+EmailText = Annotated[
+    str, BeforeValidator(reject_bad_characters), Field(max_length=EMAIL_MAX_LENGTH), AfterValidator(_check_email)
+]
+DatabaseId = Annotated[int, Field(ge=1, le=MAX_DATABASE_ID)]
+
+QueryBool = Annotated[bool | None, BeforeValidator(_parse_query_bool)]
+QueryId = Annotated[int | None, BeforeValidator(_empty_to_none), Field(ge=1, le=MAX_DATABASE_ID)]
+QuerySearch = Annotated[
+    str | None, BeforeValidator(lambda value: reject_bad_characters(_empty_to_none(value))), Field(max_length=SEARCH_MAX_LENGTH)
+]
+
+
+def query_int(*, default: int, ge: int, le: int | None = None) -> Any:
+    """An integer query parameter; an empty value counts as absent."""
+    return Annotated[int, BeforeValidator(lambda value: default if value == "" else value), Field(ge=ge, le=le)]

@@ -1,0 +1,19 @@
+"""The NinjaAPI instances mounted in urls.py."""
+
+from ninja import NinjaAPI
+
+from jobriver.access.api import router as status_router
+from jobriver.api.errors import ErrorCode
+from jobriver.api.handlers import install_exception_handlers
+from jobriver.jobs.api import router as jobs_router
+
+company_api = NinjaAPI(
+    title="Jobriver company API",
+    version="1",
+    description="Manage a company's job listings with an API key.",
+    urls_namespace="company-api",
+    docs_url=None,
+)
+install_exception_handlers(company_api, unauthenticated=ErrorCode.MISSING_API_KEY, internal=ErrorCode.INTERNAL_ERROR)
+company_api.add_router("", status_router)
+company_api.add_router("", jobs_router)

@@ -1,0 +1,155 @@
+"""Request plumbing shared by every API route.
+
+`ApiRequestMiddleware` wraps the whole stack: it gives each request an id,
+strips a trailing slash from API paths (so `/jobs/` is `/jobs`, never a
+redirect), rejects oversized bodies before anything reads them, turns the
+framework's bare 404 and 405 answers into the envelope, sets the
+`X-Request-Id` and `X-RateLimit-*` headers and writes one log line per API
+request.
+"""
+
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from jobriver.api.envelope import error_response
+from jobriver.api.errors import ApiError, ErrorCode
+
+logger = logging.getLogger("jobriver.api.requests")
+
+API_PREFIX = "/api/"
+API_DEFAULT_LANGUAGE = "en"
+
+# The framework reports allowed methods in no fixed order; the Allow header lists them in this one.
+METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PREFIX)
+
+
+def api_language(request: HttpRequest) -> str:
+    """Return `de` when the client prefers German, else English, the API's default."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    for language, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        base = language.split("-", 1)[0].lower()
+        if base in supported:
+            return base
+    return API_DEFAULT_LANGUAGE
+
+
+class ApiLocaleMiddleware(LocaleMiddleware):
+    """Django's locale middleware, except that API paths default to English.
+
+    Pages follow LANGUAGE_CODE (German); API clients get English unless their
+    Accept-Language asks for German.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not is_api_path(request.path_info):
+            return super().process_request(request)
+        language = api_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+class ApiRequestMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = uuid.uuid4().hex
+        if not is_api_path(request.path_info):
+            response = self.get_response(request)
+            response["X-Request-Id"] = request.request_id
+            return response
+
+        started = time.perf_counter()
+        self._strip_trailing_slash(request)
+
+        if _declared_length(request) > settings.JOBRIVER_MAX_BODY_BYTES:
+            # Answered here so that no part of the stack reads the body.
+            with translation.override(api_language(request)):
+                error = ApiError(ErrorCode.PAYLOAD_TOO_LARGE, limit=settings.JOBRIVER_MAX_BODY_BYTES)
+                response = error_response(request, error)
+        else:
+            response = self._envelope_bare_response(request, self.get_response(request))
+
+        self._add_headers(request, response)
+        self._log(request, response, started)
+        return response
+
+    @staticmethod
+    def _strip_trailing_slash(request: HttpRequest) -> None:
+        if len(request.path_info) > len(API_PREFIX) and request.path_info.endswith("/"):
+            request.path_info = request.path_info.rstrip("/")
+            request.path = request.path.rstrip("/")
+
+    @staticmethod
+    def _envelope_bare_response(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """Give the framework's own 404, 405 and 500 answers the API's envelope."""
+        if getattr(response, "is_api_envelope", False):
+            return response
+
+        with translation.override(api_language(request)):
+            if response.status_code == 404:
+                return error_response(request, ApiError(ErrorCode.NOT_FOUND))
+            if response.status_code == 405:
+                methods = {method.strip().upper() for method in response.get("Allow", "").split(",") if method.strip()}
+                ordered = sorted(methods, key=lambda method: (METHOD_ORDER + [method]).index(method))
+                allowed = ", ".join(ordered)
+                error = ApiError(
+                    ErrorCode.METHOD_NOT_ALLOWED,
+                    details={"allowed_methods": ordered},
+                    headers={"Allow": allowed},
+                    method=request.method,
+                    allowed=allowed,
+                )
+                return error_response(request, error)
+            if response.status_code >= 500:
+                return error_response(request, ApiError(ErrorCode.INTERNAL_ERROR))
+        return response
+
+    @staticmethod
+    def _add_headers(request: HttpRequest, response: HttpResponse) -> None:
+        response["X-Request-Id"] = request.request_id
+        state = getattr(request, "rate_limit", None)
+        if state is not None:
+            response["X-RateLimit-Limit"] = str(state.limit)
+            response["X-RateLimit-Remaining"] = str(state.remaining)
+            response["X-RateLimit-Reset"] = str(state.reset)
+
+    @staticmethod
+    def _log(request: HttpRequest, response: HttpResponse, started: float) -> None:
+        principal = getattr(request, "principal", None)
+        logger.info(
+            "api_request request_id=%s method=%s path=%s status=%s duration_ms=%.1f key_prefix=%s company_id=%s",
+            request.request_id,
+            request.method,
+            request.path_info,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+            getattr(principal, "key_prefix", "-"),
+            getattr(principal, "company_id", "-"),
+            extra={
+                "request_id": request.request_id,
+                "method": request.method,
+                "path": request.path_info,
+                "status": response.status_code,
+                "key_prefix": getattr(principal, "key_prefix", None),
+                "company_id": getattr(principal, "company_id", None),
+            },
+        )

@@ -1,0 +1,180 @@
+"""Django settings, read from the environment with defaults that work on a laptop.
+
+Every variable is documented in README.md. Nothing here turns on DEBUG or
+stores a secret in the repository: SECRET_KEY is generated once per data
+folder when the environment does not provide it.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, got {value!r}")
+
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _load_or_create_secret_key(data_dir: Path) -> str:
+    # A generated key survives restarts so that sessions and key hashes stay valid.
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.touch(mode=0o600)
+    key_file.write_text(key)
+    return key
+
+
+DATA_DIR = Path(os.environ.get("JOBRIVER_DATA_DIR", Path.cwd() / "data")).resolve()
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or _load_or_create_secret_key(DATA_DIR)
+
+DEBUG = _env_bool("DEBUG", False)
+
+ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "jobriver.api",
+    "jobriver.companies",
+    "jobriver.access",
+    "jobriver.jobs",
+]
+
+MIDDLEWARE = [
+    "jobriver.api.middleware.ApiRequestMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "jobriver.api.middleware.ApiLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "jobriver.urls"
+WSGI_APPLICATION = "jobriver.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+# Database: SQLite in the data folder unless DATABASE_URL names another one.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'jobriver.sqlite3'}",
+        conn_max_age=int(os.environ.get("JOBRIVER_DB_CONN_MAX_AGE", "600")),  # seconds
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so two workers never both
+        # read a counter and then write it: each transaction is serialised.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,  # seconds to wait for the write lock
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Internationalisation: German first, English selectable.
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "de")
+LANGUAGES = [("de", _("German")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Whitenoise serves the apps' static files directly, so no collectstatic step is needed.
+WHITENOISE_USE_FINDERS = True
+
+# Security defaults; the HTTPS-only ones switch on when the proxy says HTTPS.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = _env_bool("JOBRIVER_HTTPS", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0  # one year
+
+# API paths never redirect to add a slash; the API middleware strips one instead.
+APPEND_SLASH = False
+
+# Requests whose body is larger are answered 413 before anything reads them.
+JOBRIVER_MAX_BODY_BYTES = int(os.environ.get("JOBRIVER_MAX_BODY_BYTES", str(256 * 1024)))  # bytes
+DATA_UPLOAD_MAX_MEMORY_SIZE = JOBRIVER_MAX_BODY_BYTES
+
+# Key hashing uses its own secret so that rotating SECRET_KEY (sessions) and
+# rotating key hashes are separate decisions. It defaults to SECRET_KEY.
+JOBRIVER_KEY_HASH_SECRET = os.environ.get("JOBRIVER_KEY_HASH_SECRET") or SECRET_KEY
+
+# Client addresses: proxies whose X-Forwarded-For is believed (comma-separated CIDRs).
+JOBRIVER_TRUSTED_PROXIES = _env_list("JOBRIVER_TRUSTED_PROXIES")
+
+# Defaults for companies and keys that do not set their own.
+JOBRIVER_DEFAULT_RATE_LIMIT = int(os.environ.get("JOBRIVER_DEFAULT_RATE_LIMIT", "60"))  # requests per minute
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("JOBRIVER_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django logs every 4xx as a warning with the path; our own API log line covers it.
+        "django.request": {"level": "ERROR"},
+    },
+}
