@@ -130,10 +130,10 @@ class CredentialAuth(APIKeyHeader):
             return None
         return credential
 
-    def _fail(self, ip: str, code: ErrorCode, **params) -> None:
+    def _fail(self, ip: str, code: ErrorCode, *, message=None, **params) -> None:
         lockout_record_failure(ip=ip)
         logger.warning("authentication failed ip=%s code=%s", ip, code.name)
-        raise ApiError(code, **params)
+        raise ApiError(code, message=message, **params)
 
     def _check_state(self, credential: ApiKey | AdminToken, ip: str) -> None:
         if credential.status == KeyStatus.REVOKED:
@@ -146,7 +146,7 @@ class CredentialAuth(APIKeyHeader):
     def _check_address(self, credential: ApiKey | AdminToken, ip: str) -> None:
         allowlist = getattr(credential, "ip_allowlist", None) or []
         if not addresses.is_allowed(ip, allowlist):
-            self._fail(ip, self.codes.ip_not_allowed, ip=ip)
+            self._fail(ip, self.codes.ip_not_allowed, message=ErrorCode.IP_NOT_ALLOWED.default_message, ip=ip)
 
     def _check_rate_limit(self, request: HttpRequest, credential: ApiKey | AdminToken) -> None:
         state = rate_limit_hit(bucket=f"{self.bucket_prefix}:{credential.pk}", limit=self._limit(credential))
@@ -203,3 +203,39 @@ class CompanyKeyAuth(CredentialAuth):
 
     def _record_use(self, credential: ApiKey, ip: str) -> None:
         usage_record_request(api_key=credential, ip=ip)
+
+
+# The Admin API's table of codes has no lockout, address or state codes of
+# its own: every credential fault is UNAUTHORIZED, a running lockout is
+# RATE_LIMITED (with Retry-After, so a client knows when to try again).
+ADMIN_CODES = ErrorCodes(
+    missing=ErrorCode.UNAUTHORIZED,
+    invalid=ErrorCode.UNAUTHORIZED,
+    inactive=ErrorCode.UNAUTHORIZED,
+    revoked=ErrorCode.UNAUTHORIZED,
+    expired=ErrorCode.UNAUTHORIZED,
+    blocked=ErrorCode.RATE_LIMITED,
+    ip_not_allowed=ErrorCode.FORBIDDEN,
+    rate_limited=ErrorCode.RATE_LIMITED,
+    permission_denied=ErrorCode.FORBIDDEN,
+)
+
+
+class AdminTokenAuth(CredentialAuth):
+    """Authenticates admin tokens of active staff users and requires one permission."""
+
+    key_prefix = keys.ADMIN_TOKEN_PREFIX
+    codes = ADMIN_CODES
+    bucket_prefix = "admin"
+
+    def _lookup(self, key_hash: str) -> AdminToken | None:
+        return AdminToken.objects.select_related("user").filter(key_hash=key_hash).first()
+
+    def _owner_enabled(self, credential: AdminToken) -> bool:
+        return credential.user.is_active and credential.user.is_staff
+
+    def _principal(self, credential: AdminToken, ip: str) -> Principal:
+        return Principal(credential=credential, key_prefix=credential.prefix, ip=ip)
+
+    def _record_use(self, credential: AdminToken, ip: str) -> None:
+        usage_record_admin_request(token=credential, ip=ip)
