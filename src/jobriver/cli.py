@@ -229,8 +229,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     demo = commands.add_parser("demo", help="load German demo data and print a new key with a curl line")
-    demo.add_argument("--host", default=DEFAULT_HOST, help="host used in the printed curl line")
-    demo.add_argument("--port", type=_positive_int, default=DEFAULT_PORT, help="port used in the printed curl line")
+    demo.add_argument(
+        "--host", default=os.environ.get("JOBRIVER_HOST", DEFAULT_HOST), help="host used in the printed curl line"
+    )
+    demo.add_argument(
+        "--port",
+        type=_positive_int,
+        default=int(os.environ.get("JOBRIVER_PORT", DEFAULT_PORT)),
+        help="port used in the printed curl line",
+    )
     demo.set_defaults(handler=cmd_demo)
 
     company = commands.add_parser("company", help="create, list and show companies")
