@@ -46,8 +46,8 @@ def is_well_formed(key: str, prefix: str) -> bool:
     """Return whether `key` has the prefix, length, alphabet and checksum of a real key."""
     if len(key) != KEY_LENGTH or not key.startswith(prefix):
         return False
-    random_part = key[len(prefix) : -CHECKSUM_LENGTH]
-    if any(character not in BASE62_ALPHABET for character in random_part):
+    # Checking the whole tail first also keeps non-ASCII text away from compare_digest, which rejects it.
+    if any(character not in BASE62_ALPHABET for character in key[len(prefix) :]):
         return False
     return hmac.compare_digest(key[-CHECKSUM_LENGTH:], _checksum(key[:-CHECKSUM_LENGTH]))
 
