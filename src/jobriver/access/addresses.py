@@ -16,6 +16,9 @@ from django.http import HttpRequest
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+# IPv4-mapped IPv6 addresses lie in ::ffff:0:0/96, with the IPv4 address in the last 32 bits.
+MAPPED_PREFIX_LENGTH = 96
+
 
 def parse_address(text: str) -> IPAddress | None:
     """Return the address in `text`, unwrapping IPv4-mapped IPv6, or None if it is not one."""
@@ -32,9 +35,16 @@ def parse_network(text: str) -> IPNetwork:
     """Return the network for a CIDR or a single address; raise ValueError if invalid.
 
     Host bits are cleared (`192.168.1.7/24` becomes `192.168.1.0/24`), since
-    an allow-list entry names a network.
+    an allow-list entry names a network. A network inside the IPv4-mapped
+    range becomes the IPv4 network it covers (`::ffff:10.0.0.0/104` becomes
+    `10.0.0.0/8`), because client addresses are unwrapped the same way.
     """
-    return ipaddress.ip_network(text.strip(), strict=False)
+    network = ipaddress.ip_network(text.strip(), strict=False)
+    if isinstance(network, ipaddress.IPv6Network) and network.prefixlen >= MAPPED_PREFIX_LENGTH:
+        mapped = network.network_address.ipv4_mapped
+        if mapped is not None:
+            return ipaddress.IPv4Network((mapped, network.prefixlen - MAPPED_PREFIX_LENGTH))
+    return network
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +83,13 @@ def is_allowed(ip: str, allowlist: list[str]) -> bool:
     if address is None:
         return False
     for entry in allowlist:
-        network = parse_network(entry)
+        # The services store only valid networks, but an entry edited into the
+        # database by hand may be invalid. It then matches nothing instead of
+        # turning the request into a 500.
+        try:
+            network = parse_network(entry)
+        except (ValueError, AttributeError):
+            continue
         if address.version == network.version and address in network:
             return True
     return False
