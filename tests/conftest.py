@@ -56,9 +56,10 @@ def _database(django_db_setup, django_db_blocker):
         yield
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+def _free_port(host: str = "127.0.0.1") -> int:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.bind((host, 0))
         return probe.getsockname()[1]
 
 
@@ -68,17 +69,27 @@ def _output_dir() -> Path:
     return path
 
 
-def start_server(*, workers: int = SERVER_WORKERS, extra_env: dict[str, str] | None = None, log_name: str = "server"):
-    """Start `jobriver serve` on a free loopback port; return (process, base URL, log path)."""
-    port = _free_port()
+def start_server(
+    *,
+    workers: int = SERVER_WORKERS,
+    extra_env: dict[str, str] | None = None,
+    log_name: str = "server",
+    host: str = "127.0.0.1",
+):
+    """Start `jobriver serve` on a free port of a loopback `host` (`127.0.0.1` or `::1`).
+
+    Return (process, base URL, log path).
+    """
+    port = _free_port(host)
     log_path = _output_dir() / f"{log_name}-{port}.log"
     env = {**os.environ, "JOBRIVER_LOG_LEVEL": "INFO", **(extra_env or {})}
-    command = [sys.executable, "-m", "jobriver.cli", "serve", "--no-migrate", "--port", str(port)]
+    command = [sys.executable, "-m", "jobriver.cli", "serve", "--no-migrate", "--host", host, "--port", str(port)]
     command += ["--workers", str(workers), "--threads", "8"]
     log = open(log_path, "wb")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
 
-    base_url = f"http://127.0.0.1:{port}"
+    url_host = f"[{host}]" if ":" in host else host
+    base_url = f"http://{url_host}:{port}"
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -130,7 +130,8 @@ class CredentialAuth(APIKeyHeader):
             return None
         return credential
 
-    def _fail(self, ip: str, code: ErrorCode, *, message=None, **params) -> None:
+    def _fail(self, ip: str, code: ErrorCode, /, *, message=None, **params) -> None:
+        # `ip` is positional-only, so that a message's `%(ip)s` can still come in `params`.
         lockout_record_failure(ip=ip)
         logger.warning("authentication failed ip=%s code=%s", ip, code.name)
         raise ApiError(code, message=message, **params)
