@@ -151,6 +151,8 @@ class CredentialAuth(APIKeyHeader):
 
     def _check_rate_limit(self, request: HttpRequest, credential: ApiKey | AdminToken) -> None:
         state = rate_limit_hit(bucket=f"{self.bucket_prefix}:{credential.pk}", limit=self._limit(credential))
+        # Set before the check, so that a 429 carries meta.rate_limit like every response to a known key.
+        request.rate_limit = state
         if not state.allowed:
             raise ApiError(
                 self.codes.rate_limited,
@@ -159,7 +161,6 @@ class CredentialAuth(APIKeyHeader):
                 limit=state.limit,
                 retry_after=state.retry_after,
             )
-        request.rate_limit = state
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Principal | None:
         # Required by ninja's APIKeyHeader; `__call__` runs the whole pipeline instead.

@@ -36,13 +36,14 @@ class RateLimitState:
 
 def rate_limit_hit(*, bucket: str, limit: int) -> RateLimitState:
     """Count one request against `bucket` if the window has room, and report the state."""
-    now = time.time()
-    window_start = now - WINDOW_SECONDS
-
     with transaction.atomic():
         RateLimitBucket.objects.bulk_create([RateLimitBucket(name=bucket)], ignore_conflicts=True)
         RateLimitBucket.objects.select_for_update().filter(name=bucket).exists()
 
+        # Read the clock only once the lock is held, so that a request that
+        # waited for the lock is logged when it is admitted, not when it arrived.
+        now = time.time()
+        window_start = now - WINDOW_SECONDS
         RateLimitHit.objects.filter(bucket=bucket, at__lte=window_start).delete()
         in_window = RateLimitHit.objects.filter(bucket=bucket)
         count = in_window.count()
