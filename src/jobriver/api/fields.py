@@ -20,7 +20,9 @@ EMAIL_MAX_LENGTH = 254
 SEARCH_MAX_LENGTH = 100
 MAX_DATABASE_ID = 2**63 - 1  # the largest value of a 64-bit primary key
 
-_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: `\d` would also match other scripts' digits.
+_DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_QUERY_INT_PATTERN = re.compile(r"-?[0-9]+")
 
 
 def reject_bad_characters(value: Any) -> Any:
@@ -35,9 +37,14 @@ def reject_bad_characters(value: Any) -> Any:
     return value
 
 
-def _parse_date(value: str) -> datetime.date:
-    if not _DATE_PATTERN.fullmatch(value):
+def _check_date_format(value: Any) -> Any:
+    # Runs before the schema's whitespace stripping: " 2024-05-01" is not YYYY-MM-DD.
+    if isinstance(value, str) and not _DATE_PATTERN.fullmatch(value):
         raise PydanticCustomError("date_format", "not a YYYY-MM-DD date")
+    return value
+
+
+def _parse_date(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
@@ -64,6 +71,13 @@ def _empty_to_none(value: Any) -> Any:
     return None if value == "" else value
 
 
+def _check_query_int(value: Any) -> Any:
+    # Pydantic alone would also take "+5", " 5" and "1_0".
+    if isinstance(value, str) and not _QUERY_INT_PATTERN.fullmatch(value):
+        raise PydanticCustomError("int_parsing", "not a whole number")
+    return value
+
+
 def _parse_query_bool(value: Any) -> Any:
     if isinstance(value, bool) or value is None or value == "":
         return None if value == "" else value
@@ -80,7 +94,9 @@ def text(*, min_length: int = 0, max_length: int) -> Any:
     return Annotated[str, BeforeValidator(reject_bad_characters), Field(min_length=min_length, max_length=max_length)]
 
 
-DateText = Annotated[str, BeforeValidator(reject_bad_characters), AfterValidator(_parse_date)]
+DateText = Annotated[
+    str, BeforeValidator(_check_date_format), BeforeValidator(reject_bad_characters), AfterValidator(_parse_date)
+]
 UrlText = Annotated[
     str, BeforeValidator(reject_bad_characters), Field(max_length=URL_MAX_LENGTH), AfterValidator(_check_url)
 ]
@@ -89,13 +105,23 @@ EmailText = Annotated[
 ]
 DatabaseId = Annotated[int, Field(ge=1, le=MAX_DATABASE_ID)]
 
+# Bounds go on the inner type. On the `X | None` union Pydantic applies them
+# to None as well and raises TypeError, so `?category_id=` would fail with 500.
 QueryBool = Annotated[bool | None, BeforeValidator(_parse_query_bool)]
-QueryId = Annotated[int | None, BeforeValidator(_empty_to_none), Field(ge=1, le=MAX_DATABASE_ID)]
+QueryId = Annotated[
+    Annotated[int, BeforeValidator(_check_query_int), Field(ge=1, le=MAX_DATABASE_ID)] | None,
+    BeforeValidator(_empty_to_none),
+]
 QuerySearch = Annotated[
-    str | None, BeforeValidator(lambda value: reject_bad_characters(_empty_to_none(value))), Field(max_length=SEARCH_MAX_LENGTH)
+    Annotated[str, Field(max_length=SEARCH_MAX_LENGTH)] | None,
+    BeforeValidator(lambda value: reject_bad_characters(_empty_to_none(value))),
 ]
 
 
 def query_int(*, default: int, ge: int, le: int | None = None) -> Any:
     """An integer query parameter; an empty value counts as absent."""
-    return Annotated[int, BeforeValidator(lambda value: default if value == "" else value), Field(ge=ge, le=le)]
+    return Annotated[
+        int,
+        BeforeValidator(lambda value: default if value == "" else _check_query_int(value)),
+        Field(ge=ge, le=le),
+    ]
