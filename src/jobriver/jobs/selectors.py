@@ -11,7 +11,7 @@ from jobriver.api.fields import MAX_DATABASE_ID
 from jobriver.jobs.models import Category, Job, Technology
 from jobriver.jobs.search import fold
 
-_JOB_ID_PATTERN = re.compile(r"[0-9]{1,30}")
+_JOB_ID_PATTERN = re.compile(r"[0-9]+")
 
 
 def _jobs_with_relations() -> QuerySet[Job]:
@@ -49,21 +49,29 @@ def paginate(queryset: QuerySet, *, page: int, per_page: int) -> tuple[list[Any]
     return items, pagination
 
 
-def parse_job_id(raw: str) -> int:
-    """Return the job id in a path segment, or raise INVALID_JOB_ID."""
-    if not _JOB_ID_PATTERN.fullmatch(raw) or int(raw) < 1:
+def parse_job_id(raw: str) -> int | None:
+    """Return the job id in a path segment, None for an id no job can have, or raise INVALID_JOB_ID.
+
+    Any run of ASCII digits above zero is a well-formed id, however long.
+    No job has an id beyond the 64-bit key range, so such ids are not
+    converted at all: Python refuses to convert more than 4300 digits.
+    """
+    digits = raw.lstrip("0")
+    if not _JOB_ID_PATTERN.fullmatch(raw) or not digits:
         raise ApiError(ErrorCode.INVALID_JOB_ID, details={"job_id": raw[:100]})
-    return int(raw)
+    if len(digits) > len(str(MAX_DATABASE_ID)) or int(digits) > MAX_DATABASE_ID:
+        return None
+    return int(digits)
 
 
 def job_get(*, company_id: int, job_id: str) -> Job:
     """Return one of the company's jobs; another company's job is as absent as a missing one."""
     parsed = parse_job_id(job_id)
     job = None
-    if parsed <= MAX_DATABASE_ID:
+    if parsed is not None:
         job = _jobs_with_relations().filter(company_id=company_id, pk=parsed).first()
     if job is None:
-        raise ApiError(ErrorCode.JOB_NOT_FOUND, details={"job_id": parsed})
+        raise ApiError(ErrorCode.JOB_NOT_FOUND, details={"job_id": parsed if parsed is not None else job_id[:100]})
     return job
 
 
