@@ -47,14 +47,27 @@ _MESSAGES = {
 }
 _FALLBACK = _("%(field)s is invalid")
 
-_NULL_TYPES = {"string_type", "int_type", "bool_type", "float_type", "list_type", "dict_type", "model_type"}
+# Error types that a null sent for a non-nullable field raises.
+_NULL_TYPES = {
+    "string_type",
+    "int_type",
+    "bool_type",
+    "float_type",
+    "list_type",
+    "dict_type",
+    "model_type",
+    "literal_error",
+    "enum",
+}
+_LOCATION_PREFIXES = ("body", "query", "path", "payload", "filters")
 
 
 def _message_for(error: dict[str, Any], field: str, label: str, read_only: frozenset[str]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden" and field in read_only:
         kind = "read_only"
-    elif kind in _NULL_TYPES and error.get("input", ...) is None and len(error["loc"]) <= 2:
+    elif kind in _NULL_TYPES and error.get("input", ...) is None and len(_field_path(error["loc"])) == 1:
+        # Only the field itself: a null item inside a list is a wrong item, not a null field.
         kind = "null"
     elif kind in ("too_short", "too_long") and error.get("ctx", {}).get("field_type") == "List":
         kind = f"list_{kind}"
@@ -72,9 +85,13 @@ def _message_for(error: dict[str, Any], field: str, label: str, read_only: froze
     return str(template) % params
 
 
+def _field_path(location: tuple) -> list:
+    return [part for part in location if part not in _LOCATION_PREFIXES]
+
+
 def field_of(location: tuple) -> str:
     """Return the top-level field name of a Pydantic error location."""
-    parts = [part for part in location if part not in ("body", "query", "path", "payload", "filters")]
+    parts = _field_path(location)
     return str(parts[0]) if parts else "body"
 
 
