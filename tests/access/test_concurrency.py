@@ -1,0 +1,123 @@
+"""Limits and counters under parallel requests to the two-worker server.
+
+Each thread sends one request through its own HTTP client. A barrier
+releases the threads together, so that the requests overlap in the workers.
+"""
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from jobriver.access import keys
+from jobriver.access.models import ApiKey, RateLimitHit
+from jobriver.jobs.models import Job
+from tests.conftest import BASE_JOB, assert_error, make_client, next_source_address
+
+
+def _send_parallel(
+    server_url: str,
+    count: int,
+    key: str,
+    send: Callable[[httpx.Client, int], httpx.Response],
+    source: str | None = None,
+) -> list[httpx.Response]:
+    """Send `count` requests at once, all from one source address, and return the responses in order."""
+    source = source or next_source_address()
+    barrier = threading.Barrier(count)
+
+    def run(index: int) -> httpx.Response:
+        with make_client(server_url, key=key, source=source) as client:
+            barrier.wait()
+            response = send(client, index)
+            response.read()
+            return response
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def _codes(responses: list[httpx.Response]) -> Counter:
+    return Counter(
+        response.status_code if response.status_code < 300 else response.json()["error"]["code"]
+        for response in responses
+    )
+
+
+def test_parallel_requests_admit_limit(server_url, make_key):
+    issued = make_key(rate_limit=60)
+
+    responses = _send_parallel(server_url, 100, issued.plaintext, lambda client, index: client.get("/status"))
+
+    assert _codes(responses) == {200: 60, "RATE_LIMIT_EXCEEDED": 40}
+    assert RateLimitHit.objects.filter(bucket=f"key:{issued.credential.pk}").count() == 60
+    assert ApiKey.objects.get(pk=issued.credential.pk).requests_total == 60
+
+
+def test_parallel_remaining_values_distinct(server_url, make_key):
+    issued = make_key(rate_limit=30)
+
+    responses = _send_parallel(server_url, 30, issued.plaintext, lambda client, index: client.get("/jobs"))
+
+    remaining = sorted(int(response.headers["X-RateLimit-Remaining"]) for response in responses)
+    assert remaining == list(range(30))
+
+
+def test_parallel_creates_at_limit(server_url, make_company, make_key, make_job):
+    company = make_company(job_limit=5)
+    issued = make_key(company)
+    for number in range(4):
+        make_job(issued, title=f"Bestehende Stelle {number}")
+
+    responses = _send_parallel(
+        server_url, 10, issued.plaintext, lambda client, index: client.post("/jobs", json=BASE_JOB)
+    )
+
+    assert _codes(responses) == {201: 1, "JOB_LIMIT_EXCEEDED": 9}
+    assert Job.objects.filter(company=company, is_active=True).count() == 5
+    assert ApiKey.objects.get(pk=issued.credential.pk).jobs_created == 5
+
+
+def test_parallel_activations_at_limit(server_url, make_company, make_key, make_job):
+    company = make_company(job_limit=3)
+    issued = make_key(company)
+    for number in range(2):
+        make_job(issued, title=f"Aktive Stelle {number}")
+    inactive = [make_job(issued, title=f"Inaktive Stelle {number}", is_active=False) for number in range(10)]
+
+    responses = _send_parallel(
+        server_url,
+        10,
+        issued.plaintext,
+        lambda client, index: client.patch(f"/jobs/{inactive[index].pk}", json={"is_active": True}),
+    )
+
+    assert _codes(responses) == {200: 1, "JOB_LIMIT_EXCEEDED": 9}
+    assert Job.objects.filter(company=company, is_active=True).count() == 3
+
+
+def test_parallel_usage_counts_exactly(server_url, client_for, make_key):
+    issued = make_key()
+    parallel = 40
+
+    responses = _send_parallel(server_url, parallel, issued.plaintext, lambda client, index: client.get("/status"))
+
+    assert _codes(responses) == {200: parallel}
+    usage = client_for(issued.plaintext).get("/status").json()["data"]["usage"]
+    assert usage["requests_total"] == parallel + 1
+    assert usage["requests_today"] == parallel + 1
+
+
+def test_parallel_failures_block_address(server_url, client_for, issued_key):
+    unknown = keys.generate_key(keys.COMPANY_KEY_PREFIX)
+    source = next_source_address()
+
+    responses = _send_parallel(server_url, 20, unknown, lambda client, index: client.get("/status"), source)
+
+    # Requests that arrive after the fifth failure is stored find the address blocked.
+    codes = _codes(responses)
+    assert set(codes) <= {"INVALID_API_KEY", "API_KEY_BLOCKED"}
+    assert codes["INVALID_API_KEY"] >= 5
+    assert_error(client_for(issued_key.plaintext, source=source).get("/status"), 403, "API_KEY_BLOCKED")
