@@ -374,7 +374,10 @@ def test_bad_characters_in_keys(api, company):
     prefix = json.dumps(BASE_JOB)[:-1]
 
     assert_invalid(post_raw(api, f'{prefix}, "a\\u0000b": 1}}'), "a\u0000b")
-    assert_invalid(post_raw(api, f'{prefix}, "\\ud800": 1}}'), "body")
+    surrogate_key = post_raw(api, f'{prefix}, "\\ud800": 1}}')
+    assert_invalid(surrogate_key, "body")
+    message = surrogate_key.json()["error"]["details"]["errors"]["body"]
+    assert message == "body contains a NUL character or an unpaired surrogate"
     assert job_count(company) == before
 
 

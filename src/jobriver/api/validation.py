@@ -43,6 +43,8 @@ _MESSAGES = {
     "url_invalid": _("%(field)s must be an http or https URL"),
     "email_invalid": _("%(field)s must be a valid e-mail address"),
     "bad_character": _("%(field)s contains a NUL character or an unpaired surrogate"),
+    # Raised for a lone surrogate in an object key, where no field check runs.
+    "string_unicode": _("%(field)s contains a NUL character or an unpaired surrogate"),
     "decimal_places": _("%(field)s must have at most %(decimal_places)s decimal places"),
 }
 _FALLBACK = _("%(field)s is invalid")
