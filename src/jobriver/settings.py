@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jobriver.companies",
     "jobriver.access",
     "jobriver.jobs",
+    "jobriver.crm",
 ]
 
 MIDDLEWARE = [

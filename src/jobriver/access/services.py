@@ -1,9 +1,9 @@
-"""Lifecycle of company API keys: create, change, deactivate, reactivate, revoke.
+"""Lifecycle of company API keys and admin tokens: create, change, deactivate, reactivate, revoke.
 
-The plaintext of a key exists only in the return value of `api_key_create`;
-the database keeps its keyed hash. A change of state is written at once, and
-every request looks the key up afresh, so it applies to the very next
-request on every worker.
+The plaintext of a key exists only in the return value of `api_key_create`
+or `admin_token_create`; the database keeps its keyed hash. A change of
+state is written at once, and every request looks the key up afresh, so it
+applies to the very next request on every worker.
 """
 
 import datetime
@@ -184,3 +184,88 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     _set_status(api_key, KeyStatus.REVOKED)
     logger.info("api key revoked key_id=%s prefix=%s", api_key.pk, api_key.prefix)
     return api_key
+
+
+# Admin tokens. They follow the rules of company keys, except that they
+# belong to a staff user instead of a company and have no IP allow-list.
+
+
+def validate_token_user(user):
+    """Return `user` if it may own an admin token (an active staff user), else raise ValidationError."""
+    if not (user.is_active and user.is_staff):
+        raise ValidationError({"user": _("Admin tokens can only belong to active staff users.")})
+    return user
+
+
+def admin_token_create(
+    *,
+    user,
+    name: str,
+    permissions: list[str],
+    expires_at: datetime.datetime | None = None,
+    rate_limit: int | None = None,
+) -> IssuedKey:
+    """Create an admin token for a staff user and return it with its plaintext."""
+    validate_token_user(user)
+    name = validate_key_name(name)
+    permissions = validate_permissions(permissions)
+    rate_limit = validate_rate_limit(rate_limit)
+
+    plaintext, key_hash = _new_secret(keys.ADMIN_TOKEN_PREFIX, AdminToken)
+    with transaction.atomic():
+        token = AdminToken.objects.create(
+            user=user,
+            name=name,
+            prefix=keys.display_prefix(plaintext),
+            key_hash=key_hash,
+            permissions=permissions,
+            expires_at=expires_at,
+            rate_limit=rate_limit,
+        )
+
+    logger.info("admin token created token_id=%s prefix=%s user_id=%s", token.pk, token.prefix, user.pk)
+    return IssuedKey(credential=token, plaintext=plaintext)
+
+
+def admin_token_update(
+    *,
+    token: AdminToken,
+    name: str | None = None,
+    permissions: list[str] | None = None,
+    expires_at: datetime.datetime | None = None,
+    clear_expiry: bool = False,
+    rate_limit: int | None = None,
+    clear_rate_limit: bool = False,
+) -> AdminToken:
+    """Change a token's settings; arguments left as None keep their value."""
+    if name is not None:
+        token.name = validate_key_name(name)
+    if permissions is not None:
+        token.permissions = validate_permissions(permissions)
+    if expires_at is not None or clear_expiry:
+        token.expires_at = expires_at
+    if rate_limit is not None or clear_rate_limit:
+        token.rate_limit = validate_rate_limit(rate_limit)
+
+    token.save(update_fields=["name", "permissions", "expires_at", "rate_limit"])
+    logger.info("admin token updated token_id=%s prefix=%s", token.pk, token.prefix)
+    return token
+
+
+def admin_token_deactivate(*, token: AdminToken) -> AdminToken:
+    _set_status(token, KeyStatus.INACTIVE)
+    logger.info("admin token deactivated token_id=%s prefix=%s", token.pk, token.prefix)
+    return token
+
+
+def admin_token_activate(*, token: AdminToken) -> AdminToken:
+    _set_status(token, KeyStatus.ACTIVE)
+    logger.info("admin token reactivated token_id=%s prefix=%s", token.pk, token.prefix)
+    return token
+
+
+def admin_token_revoke(*, token: AdminToken) -> AdminToken:
+    """Revoke a token for good: it is rejected from the next request on and cannot be reactivated."""
+    _set_status(token, KeyStatus.REVOKED)
+    logger.info("admin token revoked token_id=%s prefix=%s", token.pk, token.prefix)
+    return token

@@ -6,13 +6,16 @@ Messages are lazy translations with named placeholders, rendered in the
 request's language when the response is built.
 """
 
-from enum import Enum
+from enum import Enum, unique
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
+# Members with equal (status, message) values would silently become aliases
+# of each other and respond with the other's name, so values must be unique.
+@unique
 class ErrorCode(Enum):
     """Error codes with their HTTP status and default message."""
 
@@ -57,7 +60,10 @@ class ErrorCode(Enum):
     FORBIDDEN = (403, _("This admin token lacks the '%(permission)s' permission."))
     RATE_LIMITED = (
         429,
-        _("Rate limit of %(limit)s requests per minute exceeded. Retry after %(retry_after)s seconds."),
+        _(
+            "Rate limit of %(limit)s requests per minute exceeded for this admin token. "
+            "Retry after %(retry_after)s seconds."
+        ),
     )
     CREATION_FAILED = (500, _("The lead could not be created. Quote the request ID when contacting support."))
 
