@@ -9,13 +9,27 @@ import datetime
 import os
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+MAX_PORT = 65535
 
 
 class CliError(Exception):
     """A problem with the command's input, shown as one line."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """An argparse parser that reports a usage error as one line on stderr, without the usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see `{self.prog} --help`)\n")
+
+
+def _one_line(text: object) -> str:
+    """Return the text with its line breaks and runs of spaces folded into single spaces."""
+    return " ".join(str(text).split())
 
 
 def _positive_int(text: str) -> int:
@@ -26,6 +40,31 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
     return value
+
+
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_PORT:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at most {MAX_PORT}")
+    return value
+
+
+def _resolve_port(port: int | None) -> int:
+    """Return --port if given, else JOBRIVER_PORT if set, else the default port."""
+    if port is not None:
+        return port
+    text = os.environ.get("JOBRIVER_PORT", "")
+    if not text:
+        return DEFAULT_PORT
+    try:
+        return _port(text)
+    except argparse.ArgumentTypeError as error:
+        raise CliError(f"JOBRIVER_PORT: {error}") from None
+
+
+def _url_host(host: str) -> str:
+    """Return the host as a URL writes it: an IPv6 address goes in brackets."""
+    return f"[{host}]" if ":" in host else host
 
 
 def _permissions(text: str) -> list[str]:
@@ -48,6 +87,16 @@ def _expiry(text: str) -> datetime.datetime:
     return moment
 
 
+def _future_expiry(text: str) -> datetime.datetime:
+    """Parse an expiry as `_expiry` does, and reject one that has already passed."""
+    from django.utils import timezone
+
+    moment = _expiry(text)
+    if moment <= timezone.now():
+        raise CliError(f"--expires: {text!r} is in the past. Give a later date or date-time.")
+    return moment
+
+
 # Commands. Each imports Django code inside, after django.setup().
 
 
@@ -56,13 +105,14 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from granian.constants import Interfaces
     from granian.server import Server
 
+    port = _resolve_port(args.port)
     if not args.no_migrate:
         call_command("migrate", interactive=False, verbosity=0)
-    print(f"Jobriver serves on http://{args.host}:{args.port}/api/v1/ with {args.workers} worker(s)", flush=True)
+    print(f"Jobriver serves on http://{_url_host(args.host)}:{port}/api/v1/ with {args.workers} worker(s)", flush=True)
     Server(
         "jobriver.wsgi:application",
         address=args.host,
-        port=args.port,
+        port=port,
         interface=Interfaces.WSGI,
         workers=args.workers,
         blocking_threads=args.threads,
@@ -74,9 +124,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     from jobriver.demo import load_demo_data
 
+    port = _resolve_port(args.port)
     call_command("migrate", interactive=False, verbosity=0)
     company, issued = load_demo_data()
-    base_url = f"http://{args.host}:{args.port}/api/v1"
+    base_url = f"http://{_url_host(args.host)}:{port}/api/v1"
     print(f"Demo data loaded: company {company.name!r} (id {company.pk}), {company.jobs.count()} jobs.")
     print()
     print("A new API key with all permissions. It is shown only now; store it safely:")
@@ -140,7 +191,7 @@ def cmd_key_create(args: argparse.Namespace) -> None:
         name=args.name,
         permissions=args.permissions,
         ip_allowlist=args.ip or [],
-        expires_at=_expiry(args.expires) if args.expires else None,
+        expires_at=_future_expiry(args.expires) if args.expires else None,
         rate_limit=args.rate_limit,
     )
     key = issued.credential
@@ -150,7 +201,9 @@ def cmd_key_create(args: argparse.Namespace) -> None:
 
 
 def _print_key_row(key) -> None:
-    expires = key.expires_at.date().isoformat() if key.expires_at else "-"
+    from django.utils import timezone
+
+    expires = timezone.localdate(key.expires_at).isoformat() if key.expires_at else "-"
     print(
         f"{key.pk:>5}  {key.prefix:<9} {key.status:<8} {','.join(key.permissions):<26} "
         f"{expires:<10}  {key.company_id:>7}  {key.name}"
@@ -217,12 +270,15 @@ def cmd_createsuperuser(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jobriver", description="The Jobriver job-board server.")
+    # Subparsers are built with the parent's class, so every level reports errors on one line.
+    parser = ArgumentParser(prog="jobriver", description="The Jobriver job-board server.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="apply migrations, then serve HTTP with granian")
     serve.add_argument("--host", default=os.environ.get("JOBRIVER_HOST", DEFAULT_HOST), help="address to bind to")
-    serve.add_argument("--port", type=_positive_int, default=int(os.environ.get("JOBRIVER_PORT", DEFAULT_PORT)))
+    serve.add_argument(
+        "--port", type=_port, default=None, help=f"TCP port (default: JOBRIVER_PORT, else {DEFAULT_PORT})"
+    )
     serve.add_argument("--workers", type=_positive_int, default=1, help="worker processes (default 1)")
     serve.add_argument("--threads", type=_positive_int, default=None, help="blocking threads per worker")
     serve.add_argument("--no-migrate", action="store_true", help="skip applying migrations first")
@@ -234,9 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--port",
-        type=_positive_int,
-        default=int(os.environ.get("JOBRIVER_PORT", DEFAULT_PORT)),
-        help="port used in the printed curl line",
+        type=_port,
+        default=None,
+        help=f"port used in the printed curl line (default: JOBRIVER_PORT, else {DEFAULT_PORT})",
     )
     demo.set_defaults(handler=cmd_demo)
 
@@ -293,6 +349,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _validation_messages(error) -> str:
+    """Return a ValidationError's messages as `field: message` pairs, or plain messages if it has no fields."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return "; ".join(f"{field}: {' '.join(texts)}" for field, texts in error.message_dict.items())
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobriver.settings")
@@ -304,19 +367,25 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.exceptions import ImproperlyConfigured, ValidationError
     from django.core.management.base import CommandError
     from django.db import DatabaseError
+    from django.utils import translation
 
     try:
         django.setup()
+        # The command's own output is English, so the messages of the services it calls are English too.
+        translation.activate("en")
         args.handler(args)
     except ValidationError as error:
-        messages = "; ".join(f"{field}: {' '.join(map(str, texts))}" for field, texts in error.message_dict.items())
-        print(f"jobriver: error: {messages}", file=sys.stderr)
+        print(f"jobriver: error: {_one_line(_validation_messages(error))}", file=sys.stderr)
         return 2
     except (CliError, CommandError, ImproperlyConfigured, ValueError) as error:
-        print(f"jobriver: error: {error}", file=sys.stderr)
+        print(f"jobriver: error: {_one_line(error)}", file=sys.stderr)
         return 2
     except DatabaseError as error:
-        print(f"jobriver: database error: {error}", file=sys.stderr)
+        print(
+            f"jobriver: database error: {_one_line(error)}. Check DATABASE_URL, "
+            "and run `jobriver manage migrate` if tables are missing.",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130

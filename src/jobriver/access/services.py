@@ -78,9 +78,18 @@ def validate_allowlist(entries: list[str]) -> list[str]:
     return networks
 
 
+# The largest value that the rate_limit column stores on every supported
+# database: PostgreSQL's integer, which PositiveIntegerField maps to.
+RATE_LIMIT_MAX = 2_147_483_647  # requests per minute
+
+
 def validate_rate_limit(rate_limit: int | None) -> int | None:
     if rate_limit is not None and rate_limit < 1:
         raise ValidationError({"rate_limit": _("The rate limit must be at least 1 request per minute.")})
+    if rate_limit is not None and rate_limit > RATE_LIMIT_MAX:
+        raise ValidationError(
+            {"rate_limit": _("The rate limit must be at most %(max)s requests per minute.") % {"max": RATE_LIMIT_MAX}}
+        )
     return rate_limit
 
 

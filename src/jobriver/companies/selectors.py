@@ -15,6 +15,7 @@ def company_get(*, company_id: int) -> Company | None:
 
 def company_find(*, reference: str) -> Company | None:
     """Return the company with this id or slug."""
-    if reference.isdigit():
+    # str.isdigit() is also true for digits such as "²" that int() rejects.
+    if reference.isascii() and reference.isdigit():
         return company_get(company_id=int(reference))
     return Company.objects.filter(slug=reference).first()
