@@ -135,6 +135,19 @@ def cmd_demo(args: argparse.Namespace) -> None:
     print()
     print("Try it once the server runs:")
     print(f'  curl -H "X-API-Key: {issued.plaintext}" "{base_url}/jobs"')
+    _print_demo_user(company, f"http://{_url_host(args.host)}:{port}/dashboard/")
+
+
+def _print_demo_user(company, dashboard_url: str) -> None:
+    from jobriver.demo import DEMO_USERNAME, demo_user_reset
+
+    print()
+    password = demo_user_reset(company=company)
+    if password is None:
+        print(f"The user {DEMO_USERNAME!r} exists and is not the demo company's; its password was not changed.")
+        return
+    print(f"The company dashboard: {dashboard_url}")
+    print(f"  username {DEMO_USERNAME}, password {password} (new on every run of `jobriver demo`)")
 
 
 def cmd_company_create(args: argparse.Namespace) -> None:
@@ -256,6 +269,27 @@ def _key_action(service_name: str, verb: str) -> Callable[[argparse.Namespace], 
     return run
 
 
+def _read_password_line() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise CliError("--password-stdin: standard input has no password on its first line")
+    return password
+
+
+def cmd_user_create(args: argparse.Namespace) -> None:
+    import secrets
+
+    from jobriver.dashboard.services import company_user_create
+
+    company = _company(args.company)
+    password = _read_password_line() if args.password_stdin else secrets.token_urlsafe(12)
+    user = company_user_create(company=company, username=args.username, email=args.email, password=password)
+    print(f"Created user {user.pk} ({user.username}) for {company.name}; they sign in at /dashboard/.")
+    if not args.password_stdin:
+        print("The password is shown only now; pass it on safely:")
+        print(f"  {password}")
+
+
 def cmd_manage(args: argparse.Namespace) -> None:
     from django.core.management import execute_from_command_line
 
@@ -338,6 +372,19 @@ def build_parser() -> argparse.ArgumentParser:
         sub = key_commands.add_parser(action, help=help_text)
         sub.add_argument("key_id", type=_positive_int, metavar="KEY_ID")
         sub.set_defaults(handler=handler)
+
+    user = commands.add_parser("user", help="create company users for the company dashboard")
+    user_commands = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = user_commands.add_parser("create", help="create a user who signs in to the dashboard for a company")
+    create.add_argument("--company", required=True, help="company id or slug")
+    create.add_argument("--username", required=True, help="the name the user signs in with")
+    create.add_argument("--email", required=True, help="e-mail address, used for password reset links")
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (default: generate and print one)",
+    )
+    create.set_defaults(handler=cmd_user_create)
 
     superuser = commands.add_parser("createsuperuser", help="create a staff user for the admin dashboard")
     superuser.add_argument("rest", nargs=argparse.REMAINDER)

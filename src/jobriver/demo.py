@@ -4,18 +4,24 @@
 the demo company's jobs are created only when it has none.
 """
 
+import secrets
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from jobriver.access.models import ALL_PERMISSIONS
 from jobriver.access.services import IssuedKey, api_key_create
-from jobriver.companies.models import Company
+from jobriver.companies.models import Company, CompanyMember
 from jobriver.companies.services import company_create
+from jobriver.dashboard.services import company_user_create
 from jobriver.jobs.models import Category, Job, Technology
 from jobriver.jobs.schemas import JobCreateIn
 from jobriver.jobs.services import job_create
 
 DEMO_COMPANY_NAME = "Jobriver Demo GmbH"
 DEMO_JOB_LIMIT = 25
+DEMO_USERNAME = "demo"
+DEMO_EMAIL = "demo@jobriver.example"
 
 CATEGORIES = [
     # slug, name, icon, description
@@ -148,3 +154,23 @@ def load_demo_data() -> tuple[Company, IssuedKey]:
             for entry in JOBS:
                 job_create(api_key=issued.credential, data=JobCreateIn.model_validate(_job_body(entry)))
     return company, issued
+
+
+def demo_user_reset(*, company: Company, username: str = DEMO_USERNAME) -> str | None:
+    """Create the company's dashboard user, or give it a new password; return the password.
+
+    Return None, changing nothing, when a user of that name exists and is
+    not a member of `company`, so that the demo never takes over a real
+    account.
+    """
+    password = secrets.token_urlsafe(12)
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        company_user_create(company=company, username=username, email=DEMO_EMAIL, password=password)
+        return password
+
+    if not CompanyMember.objects.filter(user=user, company=company).exists():
+        return None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return password

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from jobriver.api.instances import admin_api, company_api
 
@@ -7,5 +7,7 @@ urlpatterns = [
     # Before the company API, whose "api/v1/" prefix would otherwise take these paths.
     path("api/v1/admin/", admin_api.urls),
     path("api/v1/", company_api.urls),
+    # set_language, used by the language selector of the admin.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

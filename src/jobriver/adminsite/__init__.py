@@ -1,0 +1,1 @@
+"""Jobriver's Django admin site at /admin/, installed in place of `django.contrib.admin`."""
