@@ -29,7 +29,7 @@ def assert_invalid(response, field: str) -> None:
 # Categories.
 
 
-def test_categories_shape(api, make_category, unique):
+def test_categories_response_shape(api, make_category, unique):
     category = make_category(name=f"Pflege {unique}", icon="heart", description="Kranken- und Altenpflege")
 
     data = get_data(api, "/categories", search=unique)
@@ -130,7 +130,7 @@ def test_categories_need_key(anonymous):
 # Technologies.
 
 
-def test_technologies_shape(api, make_technology, unique):
+def test_technologies_response_shape(api, make_technology, unique):
     technology = make_technology(name=f"Rust {unique}", category="language", is_trending=True)
 
     data = get_data(api, "/technologies", search=unique)

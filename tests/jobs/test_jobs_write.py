@@ -221,7 +221,7 @@ def test_long_text_limit(api, field):
     assert_invalid(create(api, **{field: "x" * 65536}), field)
 
 
-def test_location_limits(api):
+def test_location_length_limits(api):
     assert created(api, location="L" * 255)["location"] == "L" * 255
     assert_invalid(create(api, location="L" * 256), "location")
     assert_invalid(create(api, location=""), "location")
@@ -740,7 +740,7 @@ def test_update_search_finds_new_title(api, make_job, unique):
 # Delete.
 
 
-def test_delete_job(api, make_job, make_technology):
+def test_delete_removes_job(api, make_job, make_technology):
     job = make_job(technologies=[make_technology().pk])
 
     response = api.delete(f"/jobs/{job.pk}")

@@ -116,14 +116,14 @@ def test_update_salary_and_featured(api, created_job):
     assert job["title"] == created_job["title"]
 
 
-def test_delete_job(api, created_job):
+def test_delete_created_job(api, created_job):
     response = api.delete(f"/jobs/{created_job['id']}")
 
     assert response.status_code == 200
     assert response.json()["data"] == {"deleted": True, "job_id": created_job["id"]}
 
 
-def test_list_categories(api, reference_ids):
+def test_list_all_categories(api, reference_ids):
     category, _technologies = reference_ids
 
     response = api.get("/categories")
