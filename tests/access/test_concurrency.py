@@ -121,3 +121,13 @@ def test_parallel_failures_block_address(server_url, client_for, issued_key):
     assert set(codes) <= {"INVALID_API_KEY", "API_KEY_BLOCKED"}
     assert codes["INVALID_API_KEY"] >= 5
     assert_error(client_for(issued_key.plaintext, source=source).get("/status"), 403, "API_KEY_BLOCKED")
+
+
+def test_five_parallel_failures_block(server_url, client_for, issued_key):
+    unknown = keys.generate_key(keys.COMPANY_KEY_PREFIX)
+    source = next_source_address()
+
+    responses = _send_parallel(server_url, 5, unknown, lambda client, index: client.get("/status"), source)
+
+    assert _codes(responses) == {"INVALID_API_KEY": 5}
+    assert_error(client_for(issued_key.plaintext, source=source).get("/status"), 403, "API_KEY_BLOCKED")

@@ -6,6 +6,7 @@ looked at, so they are not failures and cannot extend it. A valid key used
 from another address is not affected.
 """
 
+import hashlib
 import logging
 import math
 import time
@@ -13,12 +14,18 @@ import time
 from django.db import transaction
 
 from jobriver.access.models import FailedAttempt, IpBlock
+from jobriver.access.ratelimit import lock_bucket
 
 logger = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
 FAILURE_WINDOW_SECONDS = 60
 BLOCK_SECONDS = 60
+
+
+def _lock_name(ip: str) -> str:
+    # A digest, because "lockout:" and a 39-character IPv6 address exceed the 40 characters of a bucket name.
+    return "lockout:" + hashlib.sha256(ip.encode("ascii")).hexdigest()[:32]
 
 
 def lockout_remaining(*, ip: str) -> int:
@@ -32,10 +39,12 @@ def lockout_remaining(*, ip: str) -> int:
 
 def lockout_record_failure(*, ip: str) -> None:
     """Count a failed attempt and block the address once it reaches the limit."""
-    now = time.time()
-    window_start = now - FAILURE_WINDOW_SECONDS
-
     with transaction.atomic():
+        # Without the lock, concurrent failures on PostgreSQL each miss the
+        # others' uncommitted rows, so five at once would not block.
+        lock_bucket(_lock_name(ip))
+        now = time.time()
+        window_start = now - FAILURE_WINDOW_SECONDS
         FailedAttempt.objects.filter(ip=ip, at__lte=window_start).delete()
         FailedAttempt.objects.create(ip=ip, at=now)
         if FailedAttempt.objects.filter(ip=ip).count() < MAX_FAILURES:

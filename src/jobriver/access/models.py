@@ -112,7 +112,11 @@ class ApiKeyUsageDay(models.Model):
 
 
 class RateLimitBucket(models.Model):
-    """One row per rate-limited credential; locked while its window is checked."""
+    """A lock row: one per rate-limited credential and per address with failed attempts.
+
+    A request locks its credential's row while it checks the rate-limit
+    window, and a failed attempt locks its address's row while it counts.
+    """
 
     name = models.CharField(max_length=40, primary_key=True)
 

@@ -34,11 +34,16 @@ class RateLimitState:
     retry_after: int
 
 
+def lock_bucket(name: str) -> None:
+    """Lock the bucket row `name`, creating it first, until the caller's transaction ends."""
+    RateLimitBucket.objects.bulk_create([RateLimitBucket(name=name)], ignore_conflicts=True)
+    RateLimitBucket.objects.select_for_update().filter(name=name).exists()
+
+
 def rate_limit_hit(*, bucket: str, limit: int) -> RateLimitState:
     """Count one request against `bucket` if the window has room, and report the state."""
     with transaction.atomic():
-        RateLimitBucket.objects.bulk_create([RateLimitBucket(name=bucket)], ignore_conflicts=True)
-        RateLimitBucket.objects.select_for_update().filter(name=bucket).exists()
+        lock_bucket(bucket)
 
         # Read the clock only once the lock is held, so that a request that
         # waited for the lock is logged when it is admitted, not when it arrived.
