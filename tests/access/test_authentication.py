@@ -496,18 +496,48 @@ def test_validation_after_authentication(api):
 # Languages
 
 
+def _client_getting(code: str, client_for, make_key) -> httpx.Client:
+    """Return a client whose GET /status or DELETE /jobs/1 fails with `code`."""
+    source = next_source_address()
+    if code == "MISSING_API_KEY":
+        return client_for(source=source)
+    if code == "INVALID_API_KEY":
+        return client_for(_unknown_key(), source=source)
+    if code == "API_KEY_BLOCKED":
+        _block(source)
+        return client_for(source=source)
+
+    issued = make_key(permissions=["read"], rate_limit=1 if code == "RATE_LIMIT_EXCEEDED" else 10_000)
+    if code == "API_KEY_INACTIVE":
+        api_key_deactivate(api_key=issued.credential)
+    elif code == "API_KEY_REVOKED":
+        api_key_revoke(api_key=issued.credential)
+    elif code == "API_KEY_EXPIRED":
+        _expire(issued.credential)
+    elif code == "IP_NOT_ALLOWED":
+        ApiKey.objects.filter(pk=issued.credential.pk).update(ip_allowlist=["10.0.0.0/8"])
+    elif code == "RATE_LIMIT_EXCEEDED":
+        _exhaust_rate_limit(issued.credential)
+    return client_for(issued.plaintext, source=source)
+
+
 @pytest.mark.parametrize(
-    ("key_kind", "method", "path", "code"),
+    ("code", "method", "path"),
     [
-        ("none", "GET", "/status", "MISSING_API_KEY"),
-        ("unknown", "GET", "/status", "INVALID_API_KEY"),
-        ("read-only", "DELETE", "/jobs/1", "PERMISSION_DENIED"),
-        ("read-only", "GET", "/jobs/abc", "INVALID_JOB_ID"),
+        ("MISSING_API_KEY", "GET", "/status"),
+        ("INVALID_API_KEY", "GET", "/status"),
+        ("API_KEY_BLOCKED", "GET", "/status"),
+        ("API_KEY_INACTIVE", "GET", "/status"),
+        ("API_KEY_REVOKED", "GET", "/status"),
+        ("API_KEY_EXPIRED", "GET", "/status"),
+        ("IP_NOT_ALLOWED", "GET", "/status"),
+        ("RATE_LIMIT_EXCEEDED", "GET", "/status"),
+        ("PERMISSION_DENIED", "DELETE", "/jobs/1"),
+        ("INVALID_JOB_ID", "GET", "/jobs/abc"),
     ],
 )
-def test_german_message_differs(client_for, make_key, key_kind, method, path, code):
-    secret = {"none": None, "unknown": _unknown_key(), "read-only": make_key(permissions=["read"]).plaintext}[key_kind]
-    client = client_for(secret)
+def test_german_message_differs(client_for, make_key, code, method, path):
+    client = _client_getting(code, client_for, make_key)
 
     english = client.request(method, path).json()["error"]
     german = client.request(method, path, headers={"Accept-Language": "de"}).json()["error"]

@@ -200,3 +200,12 @@ def test_permission_before_job_limit(client_for, make_key, full_company, full_ke
     response = client_for(reader.plaintext).post("/jobs", json=BASE_JOB)
 
     assert_error(response, 403, "PERMISSION_DENIED")
+
+
+def test_job_limit_message_in_german(full_api):
+    english = full_api.post("/jobs", json=BASE_JOB).json()["error"]
+    german = full_api.post("/jobs", json=BASE_JOB, headers={"Accept-Language": "de"}).json()["error"]
+
+    assert german["code"] == "JOB_LIMIT_EXCEEDED"
+    assert str(JOB_LIMIT) in german["message"]
+    assert german["message"] != english["message"]
