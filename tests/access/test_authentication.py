@@ -313,6 +313,77 @@ def test_ipv6_client_not_allowed(ipv6_client, make_key, allowlist):
     assert body["error"]["message"] == "The address ::1 is not in this API key's IP allow-list."
 
 
+# Client address behind a trusted proxy
+
+
+@pytest.fixture(scope="module")
+def proxy_server_url(django_db_setup):
+    """A server that trusts every loopback address as a proxy, so it reads X-Forwarded-For."""
+    process, base_url, _log = start_server(
+        workers=1, extra_env={"JOBRIVER_TRUSTED_PROXIES": "127.0.0.0/8"}, log_name="server-proxy"
+    )
+    yield base_url
+    stop_server(process)
+
+
+_forwarded_numbers = iter(range(1, 255))
+
+
+def _forwarded_address() -> str:
+    """Return a documentation address (RFC 5737) that no other test sends as a client."""
+    return f"198.51.100.{next(_forwarded_numbers)}"
+
+
+def _via_proxy(proxy_server_url: str, key: str | None, client: str) -> httpx.Client:
+    return make_client(proxy_server_url, key=key, **{"X-Forwarded-For": f"203.0.113.250, {client}"})
+
+
+def test_forwarded_address_is_client(proxy_server_url, make_key):
+    client = _forwarded_address()
+    issued = make_key()
+
+    with _via_proxy(proxy_server_url, issued.plaintext, client) as proxy:
+        response = proxy.get("/status")
+
+    assert response.status_code == 200
+    assert response.json()["data"]["usage"]["last_request_ip"] == client
+
+
+def test_allowlist_checks_forwarded_address(proxy_server_url, make_key):
+    allowed = _forwarded_address()
+    other = _forwarded_address()
+    issued = make_key(ip_allowlist=[f"{allowed}/32"])
+
+    with _via_proxy(proxy_server_url, issued.plaintext, allowed) as proxy:
+        assert proxy.get("/status").status_code == 200
+    with _via_proxy(proxy_server_url, issued.plaintext, other) as proxy:
+        body = assert_error(proxy.get("/status"), 403, "IP_NOT_ALLOWED")
+
+    assert body["error"]["message"] == f"The address {other} is not in this API key's IP allow-list."
+
+
+def test_lockout_follows_forwarded_address(proxy_server_url, issued_key):
+    blocked = _forwarded_address()
+    other = _forwarded_address()
+    with _via_proxy(proxy_server_url, _unknown_key(), blocked) as proxy:
+        for _ in range(5):
+            assert_error(proxy.get("/status"), 403, "INVALID_API_KEY")
+
+    with _via_proxy(proxy_server_url, issued_key.plaintext, blocked) as proxy:
+        assert_error(proxy.get("/status"), 403, "API_KEY_BLOCKED")
+    with _via_proxy(proxy_server_url, issued_key.plaintext, other) as proxy:
+        assert proxy.get("/status").status_code == 200
+
+
+def test_untrusted_peer_forwarded_ignored(client_for, issued_key):
+    source = next_source_address()
+    client = client_for(issued_key.plaintext, source=source, **{"X-Forwarded-For": "198.51.100.254"})
+
+    response = client.get("/status")
+
+    assert response.json()["data"]["usage"]["last_request_ip"] == source
+
+
 # PERMISSION_DENIED
 
 
