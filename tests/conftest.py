@@ -9,6 +9,7 @@ blocks another.
 
 import itertools
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -78,15 +79,19 @@ def start_server(
 ):
     """Start `jobriver serve` on a free port of a loopback `host` (`127.0.0.1` or `::1`).
 
+    `extra_env` is merged over the test process's environment; a variable set
+    to None there is removed, e.g. {"DATABASE_URL": None} for SQLite.
     Return (process, base URL, log path).
     """
     port = _free_port(host)
     log_path = _output_dir() / f"{log_name}-{port}.log"
     env = {**os.environ, "JOBRIVER_LOG_LEVEL": "INFO", **(extra_env or {})}
+    env = {name: value for name, value in env.items() if value is not None}
     command = [sys.executable, "-m", "jobriver.cli", "serve", "--no-migrate", "--host", host, "--port", str(port)]
     command += ["--workers", str(workers), "--threads", "8"]
     log = open(log_path, "wb")
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # A session of its own, so that stop_server reaches granian's worker processes too.
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     url_host = f"[{host}]" if ":" in host else host
     base_url = f"http://{url_host}:{port}"
@@ -99,16 +104,19 @@ def start_server(
                 return process, base_url, log_path
         except httpx.TransportError:
             time.sleep(0.1)
-    process.kill()
+    stop_server(process)
     raise RuntimeError(f"server did not answer within {SERVER_START_TIMEOUT} s; see {log_path}")
 
 
 def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
+    """Stop the server and its workers: SIGTERM to the process group, SIGKILL after 10 s."""
     try:
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
         process.wait()
 
 

@@ -16,15 +16,13 @@ DEMO_TIMEOUT = 120  # seconds, migrations included
 
 @pytest.fixture
 def fresh_sqlite_env(tmp_path):
-    env = {**os.environ, "JOBRIVER_DATA_DIR": str(tmp_path / "data")}
-    env.pop("DATABASE_URL", None)
-    return env
+    return {**os.environ, "JOBRIVER_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": None}
 
 
-def run_demo(env: dict[str, str], port: int) -> str:
+def run_demo(env: dict[str, str | None], port: int) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "jobriver.cli", "demo", "--port", str(port)],
-        env=env,
+        env={name: value for name, value in env.items() if value is not None},
         capture_output=True,
         text=True,
         timeout=DEMO_TIMEOUT,
