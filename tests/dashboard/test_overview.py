@@ -56,7 +56,7 @@ def test_overview_job_limit(signed_in, make_company, make_key, make_job):
 
     body = client.get(reverse("dashboard:overview")).content.decode()
 
-    assert stat(body, "jobs") == "2 of 10"
+    assert stat(body, "jobs") == "2 / 10"
 
 
 def test_overview_unlimited_jobs(signed_in):
@@ -64,7 +64,7 @@ def test_overview_unlimited_jobs(signed_in):
 
     body = client.get(reverse("dashboard:overview")).content.decode()
 
-    assert stat(body, "jobs") == "0 of unlimited"
+    assert stat(body, "jobs") == "0 / unlimited"
 
 
 @override_settings(JOBRIVER_DEFAULT_RATE_LIMIT=75)

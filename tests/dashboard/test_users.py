@@ -125,8 +125,10 @@ def test_demo_user_leaves_foreign_account(make_company, unique):
 
 
 def test_demo_prints_working_sign_in(tmp_path):
-    env = {**os.environ, "JOBRIVER_DATA_DIR": str(tmp_path / "data")}
-    env.pop("DATABASE_URL", None)
+    # DATABASE_URL is set explicitly because start_server copies this process's
+    # environment, which names PostgreSQL in the PostgreSQL run.
+    data_dir = tmp_path / "data"
+    env = {**os.environ, "JOBRIVER_DATA_DIR": str(data_dir), "DATABASE_URL": f"sqlite:///{data_dir / 'jobriver.sqlite3'}"}
     subprocess.run([sys.executable, "-m", "jobriver.cli", "demo"], env=env, check=True, capture_output=True, timeout=DEMO_TIMEOUT)
     process, base_url, _log = start_server(extra_env=env, log_name="demo-dashboard")
     try:
