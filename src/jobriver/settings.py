@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "jobriver.access",
     "jobriver.jobs",
     "jobriver.crm",
+    "jobriver.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jobriver.dashboard.middleware.DashboardSecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "jobriver.urls"
@@ -148,6 +150,24 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("JOBRIVER_HTTPS", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0  # one year
+
+# The company dashboard's sign-in page, and where a successful sign-in lands.
+LOGIN_URL = "dashboard:login"
+LOGIN_REDIRECT_URL = "dashboard:overview"
+
+# E-mail (password reset links): printed to the server's output unless an
+# SMTP server is configured with EMAIL_HOST.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Jobriver <noreply@localhost>")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
 
 # API paths never redirect to add a slash; the API middleware strips one instead.
 APPEND_SLASH = False

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from jobriver.api.instances import admin_api, company_api
 
@@ -10,4 +11,8 @@ urlpatterns = [
     # set_language, used by the language selector of the admin.
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("dashboard/", include("jobriver.dashboard.urls")),
+    # APPEND_SLASH is off for the API, so these two redirect by hand.
+    path("dashboard", RedirectView.as_view(pattern_name="dashboard:overview")),
+    path("", RedirectView.as_view(pattern_name="dashboard:overview")),
 ]
