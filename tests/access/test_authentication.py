@@ -564,6 +564,56 @@ def test_validation_after_authentication(api):
     assert_error(api.post("/jobs", json={"title": "x"}), 422, "VALIDATION_ERROR", field="title")
 
 
+@pytest.fixture
+def oversized_body(settings) -> str:
+    """A JSON body one byte over the size limit."""
+    padding = "x" * settings.JOBRIVER_MAX_BODY_BYTES
+    return f'{{"title": "{padding}"}}'
+
+
+def test_missing_key_before_body_size(anonymous, oversized_body):
+    assert_error(_post_text(anonymous, "/jobs", oversized_body), 401, "MISSING_API_KEY")
+
+
+def test_revoked_key_before_body_size(client_for, issued_key, oversized_body):
+    api_key_revoke(api_key=issued_key.credential)
+
+    response = _post_text(client_for(issued_key.plaintext), "/jobs", oversized_body)
+
+    assert_error(response, 403, "API_KEY_REVOKED")
+
+
+def test_permission_before_body_size(client_for, make_key, oversized_body):
+    issued = make_key(permissions=["read"])
+
+    response = _post_text(client_for(issued.plaintext), "/jobs", oversized_body)
+
+    assert_error(response, 403, "PERMISSION_DENIED")
+
+
+def test_unknown_path_before_body_size(api, oversized_body):
+    assert_error(_post_text(api, "/no-such-endpoint", oversized_body), 404, "NOT_FOUND")
+
+
+def test_unknown_job_before_body_size(api, oversized_body):
+    response = api.patch("/jobs/999999999", content=oversized_body, headers={"Content-Type": "application/json"})
+
+    assert_error(response, 404, "JOB_NOT_FOUND")
+
+
+def test_content_type_before_body_size(api, oversized_body):
+    assert_error(_post_text(api, "/jobs", oversized_body, "text/plain"), 415, "INVALID_CONTENT_TYPE")
+
+
+def test_body_size_after_authentication(api, oversized_body, settings):
+    body = assert_error(_post_text(api, "/jobs", oversized_body), 413, "PAYLOAD_TOO_LARGE")
+
+    assert body["error"]["message"] == (
+        f"The request body exceeds the limit of {settings.JOBRIVER_MAX_BODY_BYTES} bytes."
+    )
+    assert "rate_limit" in body["meta"]
+
+
 # Languages
 
 

@@ -2,10 +2,14 @@
 
 `ApiRequestMiddleware` wraps the whole stack: it gives each request an id,
 strips a trailing slash from API paths (so `/jobs/` is `/jobs`, never a
-redirect), rejects oversized bodies before anything reads them, turns the
-framework's bare 404 and 405 answers into the envelope, sets the
-`X-Request-Id` and `X-RateLimit-*` headers and writes one log line per API
-request.
+redirect), turns the framework's bare 404 and 405 answers into the
+envelope, sets the `X-Request-Id` and `X-RateLimit-*` headers and writes one
+log line per API request.
+
+An oversized body is answered 413 where a route reads it (`api.body`), after
+authentication, as the pipeline's order requires. Django raises
+RequestDataTooBig from the declared Content-Length before it reads any of
+the body, because DATA_UPLOAD_MAX_MEMORY_SIZE is JOBRIVER_MAX_BODY_BYTES.
 """
 
 import logging
@@ -59,13 +63,6 @@ class ApiLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = language
 
 
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
 class ApiRequestMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,14 +76,7 @@ class ApiRequestMiddleware:
 
         started = time.perf_counter()
         self._strip_trailing_slash(request)
-
-        if _declared_length(request) > settings.JOBRIVER_MAX_BODY_BYTES:
-            # Answered here so that no part of the stack reads the body.
-            with translation.override(api_language(request)):
-                error = ApiError(ErrorCode.PAYLOAD_TOO_LARGE, limit=settings.JOBRIVER_MAX_BODY_BYTES)
-                response = error_response(request, error)
-        else:
-            response = self._envelope_bare_response(request, self.get_response(request))
+        response = self._envelope_bare_response(request, self.get_response(request))
 
         self._add_headers(request, response)
         self._log(request, response, started)
