@@ -22,12 +22,16 @@ SchemaT = TypeVar("SchemaT", bound=pydantic.BaseModel)
 
 
 class _BodyError(ValueError):
-    """The body is not a JSON document we accept; the message says why."""
+    """The body is not a JSON document we accept; `reason` says why, in the request's language."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _reject_constant(name: str) -> None:
     # Python's json module accepts NaN and Infinity, which are not JSON.
-    raise _BodyError(f"{name} is not a JSON value")
+    raise _BodyError(_("%(token)s is not a JSON value") % {"token": name})
 
 
 # Replacement for integer literals too long to convert, outside the range of every field.
@@ -53,7 +57,7 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise _BodyError(f"duplicate key {key!r}")
+            raise _BodyError(_("the key %(key)s appears twice") % {"key": json.dumps(key)})
         result[key] = value
     return result
 
@@ -68,6 +72,15 @@ def read_json_object(request: HttpRequest, *, invalid_code: ErrorCode = ErrorCod
     """Return the request body as a JSON object, or raise the API's 413, 415 or 400."""
     if not is_json_content_type(request.headers.get("Content-Type", "")):
         raise ApiError(ErrorCode.INVALID_CONTENT_TYPE)
+
+    # A compressed body would otherwise be parsed as if it were plain JSON.
+    encoding = request.headers.get("Content-Encoding", "").strip().lower()
+    if encoding not in ("", "identity"):
+        raise ApiError(
+            ErrorCode.INVALID_CONTENT_TYPE,
+            message=_("Content-Encoding %(encoding)s is not supported. Send the body uncompressed."),
+            encoding=encoding[:40],
+        )
 
     try:
         raw = request.body
@@ -86,8 +99,13 @@ def read_json_object(request: HttpRequest, *, invalid_code: ErrorCode = ErrorCod
         raise ApiError(invalid_code, reason=_("the body is not UTF-8")) from None
     except RecursionError:
         raise ApiError(invalid_code, reason=_("the body is nested too deeply")) from None
-    except (ValueError, _BodyError) as error:
-        raise ApiError(invalid_code, reason=str(error)) from None
+    except _BodyError as error:
+        raise ApiError(invalid_code, reason=error.reason) from None
+    except json.JSONDecodeError as error:
+        position = _("syntax error at line %(line)s, column %(column)s") % {"line": error.lineno, "column": error.colno}
+        raise ApiError(invalid_code, reason=position) from None
+    except ValueError:
+        raise ApiError(invalid_code, reason=_("the body is not a JSON document")) from None
 
     if not isinstance(payload, dict):
         raise ApiError(invalid_code, reason=_("the body must be a JSON object"))

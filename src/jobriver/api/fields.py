@@ -8,6 +8,7 @@ the API documents are accepted.
 
 import datetime
 import re
+import unicodedata
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -89,9 +90,23 @@ def _parse_query_bool(value: Any) -> Any:
     raise PydanticCustomError("bool_parsing", "not true, false, 1 or 0")
 
 
-def text(*, min_length: int = 0, max_length: int) -> Any:
-    """A string of bounded length, free of NUL and unpaired surrogates."""
-    return Annotated[str, BeforeValidator(reject_bad_characters), Field(min_length=min_length, max_length=max_length)]
+def _require_visible_character(value: str) -> str:
+    # Three zero-width spaces pass a length check but show nothing. Separators
+    # (Unicode category Z*) and control and format characters (C*) are invisible.
+    if all(unicodedata.category(character)[0] in "ZC" for character in value):
+        raise PydanticCustomError("no_visible_character", "contains no visible character")
+    return value
+
+
+def text(*, min_length: int = 0, max_length: int, visible: bool = False) -> Any:
+    """A string of bounded length, free of NUL and unpaired surrogates.
+
+    With `visible`, it must also contain at least one visible character.
+    """
+    constraints = [BeforeValidator(reject_bad_characters), Field(min_length=min_length, max_length=max_length)]
+    if visible:
+        constraints.append(AfterValidator(_require_visible_character))
+    return Annotated[str, *constraints]
 
 
 DateText = Annotated[

@@ -42,6 +42,7 @@ _MESSAGES = {
     "date_format": _("%(field)s must be a date in the format YYYY-MM-DD"),
     "url_invalid": _("%(field)s must be an http or https URL"),
     "email_invalid": _("%(field)s must be a valid e-mail address"),
+    "no_visible_character": _("%(field)s must contain at least one visible character"),
     "bad_character": _("%(field)s contains a NUL character or an unpaired surrogate"),
     # Raised for a lone surrogate in an object key, where no field check runs.
     "string_unicode": _("%(field)s contains a NUL character or an unpaired surrogate"),

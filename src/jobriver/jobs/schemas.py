@@ -36,9 +36,9 @@ MAX_LIST_ITEMS = 20
 LIST_ITEM_MAX_LENGTH = 100
 PER_PAGE_MAX = 100
 
-Title = text(min_length=TITLE_MIN_LENGTH, max_length=TITLE_MAX_LENGTH)
-Description = text(min_length=DESCRIPTION_MIN_LENGTH, max_length=LONG_TEXT_MAX_LENGTH)
-Location = text(min_length=1, max_length=LOCATION_MAX_LENGTH)
+Title = text(min_length=TITLE_MIN_LENGTH, max_length=TITLE_MAX_LENGTH, visible=True)
+Description = text(min_length=DESCRIPTION_MIN_LENGTH, max_length=LONG_TEXT_MAX_LENGTH, visible=True)
+Location = text(min_length=1, max_length=LOCATION_MAX_LENGTH, visible=True)
 LongText = text(max_length=LONG_TEXT_MAX_LENGTH)
 ListItem = text(min_length=1, max_length=LIST_ITEM_MAX_LENGTH)
 Salary = Annotated[int, Field(ge=0, le=SALARY_MAX)]
