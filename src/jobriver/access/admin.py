@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from jobriver.access import services
@@ -162,7 +163,7 @@ class CredentialAdmin(admin.ModelAdmin):
         """Show the new key once, in this response. admin_view already sends Cache-Control: no-store."""
         context = {
             **self.admin_site.each_context(request),
-            "title": _("%(name)s created") % {"name": self.model._meta.verbose_name},
+            "title": _("%(name)s created") % {"name": capfirst(self.model._meta.verbose_name)},
             "opts": self.model._meta,
             "object": obj,
             "secret": obj.issued_plaintext,
