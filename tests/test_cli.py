@@ -349,6 +349,16 @@ def test_key_list_row(cli_company):
     assert row == [[str(key.pk), key.prefix, "active", "read,update", "2030-02-01", str(cli_company.pk), "CLI", "key"]]
 
 
+def test_key_list_without_permissions(cli_company):
+    key, _plaintext = create_key(cli_company, "--permissions", "")
+
+    stdout = assert_ok(run_cli("key", "list", "--company", cli_company.slug))
+
+    row = [line.split() for line in stdout.splitlines() if key.prefix in line]
+    assert key.permissions == []
+    assert row == [[str(key.pk), key.prefix, "active", "-", "-", str(cli_company.pk), "CLI", "key"]]
+
+
 def test_key_show_details(client_for, cli_company):
     key, plaintext = create_key(cli_company, "--ip", "127.0.0.0/8")
     source = next_source_address()

@@ -218,7 +218,7 @@ def _print_key_row(key) -> None:
 
     expires = timezone.localdate(key.expires_at).isoformat() if key.expires_at else "-"
     print(
-        f"{key.pk:>5}  {key.prefix:<9} {key.status:<8} {','.join(key.permissions):<26} "
+        f"{key.pk:>5}  {key.prefix:<9} {key.status:<8} {','.join(key.permissions) or '-':<26} "
         f"{expires:<10}  {key.company_id:>7}  {key.name}"
     )
 

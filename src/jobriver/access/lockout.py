@@ -23,6 +23,9 @@ FAILURE_WINDOW_SECONDS = 60
 BLOCK_SECONDS = 60
 
 
+# NOTE: nothing deletes an address's lock row, its expired block or the
+# failed attempts it leaves when it stops failing, so these tables grow with
+# the number of addresses that ever failed.
 def _lock_name(ip: str) -> str:
     # A digest, because "lockout:" and a 39-character IPv6 address exceed the 40 characters of a bucket name.
     return "lockout:" + hashlib.sha256(ip.encode("ascii")).hexdigest()[:32]
