@@ -71,7 +71,7 @@ def test_method_checked_before_token(anonymous):
     assert_admin_error(response, 405, "METHOD_NOT_ALLOWED")
 
 
-# 404 and 413, returned by the middleware
+# 404 from the middleware, and 413
 
 
 @pytest.mark.parametrize("path", ["/admin/unknown", "/admin", "/admin/leads/1"])
@@ -87,6 +87,14 @@ def test_oversized_body(admin_api, settings):
     response = admin_api.post(LEADS, json=body)
 
     assert_admin_error(response, 413, "PAYLOAD_TOO_LARGE")
+
+
+def test_token_checked_before_body_size(anonymous, settings):
+    body = {**VALID, "notizen": "x" * (settings.JOBRIVER_MAX_BODY_BYTES + 1)}
+
+    response = anonymous.post(LEADS, json=body)
+
+    assert_admin_error(response, 401, "UNAUTHORIZED")
 
 
 # 500 CREATION_FAILED
