@@ -123,6 +123,12 @@ def test_bad_port_variable_spares_others():
     assert_ok(result)
 
 
+def test_bad_trusted_proxies_one_line():
+    result = run_cli("company", "list", env={"JOBRIVER_TRUSTED_PROXIES": "10.0.0.0/8,proxy.example"})
+
+    assert_one_line_error(result, "JOBRIVER_TRUSTED_PROXIES has invalid entries: 'proxy.example'.")
+
+
 # Companies
 
 

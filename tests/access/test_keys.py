@@ -9,6 +9,7 @@ import ipaddress
 import string
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import RequestFactory
 
@@ -367,3 +368,21 @@ def test_client_ip_mapped_proxy_is_trusted(settings):
     request = _request("::ffff:10.0.0.2", "198.51.100.1")
 
     assert addresses.client_ip(request) == "198.51.100.1"
+
+
+def test_trusted_proxies_check_passes(settings):
+    settings.JOBRIVER_TRUSTED_PROXIES = ["10.0.0.0/8", "2001:db8::1", "::ffff:192.168.0.0/112"]
+
+    assert addresses.check_trusted_proxies() is None
+
+
+def test_trusted_proxies_check_rejects(settings):
+    settings.JOBRIVER_TRUSTED_PROXIES = ["10.0.0.0/8", "proxy.example", "10.0.0.0/33"]
+
+    with pytest.raises(ImproperlyConfigured) as raised:
+        addresses.check_trusted_proxies()
+
+    assert str(raised.value) == (
+        "JOBRIVER_TRUSTED_PROXIES has invalid entries: 'proxy.example', '10.0.0.0/33'. "
+        "Give IPv4 or IPv6 addresses or CIDR networks, separated by commas."
+    )

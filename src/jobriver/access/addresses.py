@@ -11,6 +11,7 @@ import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -45,6 +46,17 @@ def parse_network(text: str) -> IPNetwork:
         if mapped is not None:
             return ipaddress.IPv4Network((mapped, network.prefixlen - MAPPED_PREFIX_LENGTH))
     return network
+
+
+def check_trusted_proxies() -> None:
+    """Raise ImproperlyConfigured if JOBRIVER_TRUSTED_PROXIES has an entry that is not a network."""
+    _networks, invalid = normalise_allowlist(list(settings.JOBRIVER_TRUSTED_PROXIES))
+    if invalid:
+        entries = ", ".join(repr(entry) for entry in invalid)
+        raise ImproperlyConfigured(
+            f"JOBRIVER_TRUSTED_PROXIES has invalid entries: {entries}. "
+            "Give IPv4 or IPv6 addresses or CIDR networks, separated by commas."
+        )
 
 
 @lru_cache(maxsize=1)

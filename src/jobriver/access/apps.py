@@ -6,3 +6,9 @@ class AccessConfig(AppConfig):
     name = "jobriver.access"
     label = "access"
     verbose_name = _("API access")
+
+    def ready(self) -> None:
+        from jobriver.access.addresses import check_trusted_proxies
+
+        # Checked at start-up, because a bad entry would otherwise turn every request into a 500.
+        check_trusted_proxies()
