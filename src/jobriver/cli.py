@@ -403,8 +403,20 @@ def _validation_messages(error) -> str:
     return "; ".join(f"{field}: {' '.join(texts)}" for field, texts in error.message_dict.items())
 
 
+# Commands whose arguments go to Django unparsed. argparse.REMAINDER would
+# reject a first argument that looks like an option (`createsuperuser --noinput`).
+PASS_THROUGH_COMMANDS = {"manage": cmd_manage, "createsuperuser": cmd_createsuperuser}
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in PASS_THROUGH_COMMANDS:
+        return argparse.Namespace(command=argv[0], rest=argv[1:], handler=PASS_THROUGH_COMMANDS[argv[0]])
+    return build_parser().parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = _parse(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobriver.settings")
     if args.command != "serve":
         # State changes are logged at INFO for the server's log; a one-off command prints its own summary.

@@ -27,6 +27,19 @@ def _env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, got {value!r}")
 
 
+def _env_int(name: str, default: int, *, minimum: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {text!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
 def _env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -105,7 +118,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'jobriver.sqlite3'}",
-        conn_max_age=int(os.environ.get("JOBRIVER_DB_CONN_MAX_AGE", "600")),  # seconds
+        conn_max_age=_env_int("JOBRIVER_DB_CONN_MAX_AGE", 600, minimum=0),  # seconds
         conn_health_checks=True,
     )
 }
@@ -158,7 +171,7 @@ LOGIN_REDIRECT_URL = "dashboard:overview"
 # E-mail (password reset links): printed to the server's output unless an
 # SMTP server is configured with EMAIL_HOST.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = _env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
@@ -173,7 +186,7 @@ EMAIL_BACKEND = (
 APPEND_SLASH = False
 
 # Requests whose body is larger are answered 413 before anything reads them.
-JOBRIVER_MAX_BODY_BYTES = int(os.environ.get("JOBRIVER_MAX_BODY_BYTES", str(256 * 1024)))  # bytes
+JOBRIVER_MAX_BODY_BYTES = _env_int("JOBRIVER_MAX_BODY_BYTES", 256 * 1024, minimum=1024)  # bytes
 DATA_UPLOAD_MAX_MEMORY_SIZE = JOBRIVER_MAX_BODY_BYTES
 
 # Key hashing uses its own secret so that rotating SECRET_KEY (sessions) and
@@ -184,7 +197,7 @@ JOBRIVER_KEY_HASH_SECRET = os.environ.get("JOBRIVER_KEY_HASH_SECRET") or SECRET_
 JOBRIVER_TRUSTED_PROXIES = _env_list("JOBRIVER_TRUSTED_PROXIES")
 
 # Defaults for companies and keys that do not set their own.
-JOBRIVER_DEFAULT_RATE_LIMIT = int(os.environ.get("JOBRIVER_DEFAULT_RATE_LIMIT", "60"))  # requests per minute
+JOBRIVER_DEFAULT_RATE_LIMIT = _env_int("JOBRIVER_DEFAULT_RATE_LIMIT", 60, minimum=1)  # requests per minute
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from django.contrib.auth import get_user_model
 
 
@@ -15,10 +14,6 @@ def _jobriver(*arguments: str, password: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py passes the options through argparse.REMAINDER, which rejects a first argument starting with '-'",
-)
 def test_createsuperuser_noinput(unique):
     username = f"chef-{unique}"
 
