@@ -152,8 +152,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-# Whitenoise serves the apps' static files directly, so no collectstatic step is needed.
+# Whitenoise serves the apps' static files directly, so no collectstatic step
+# is needed; it still expects STATIC_ROOT to exist.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Security defaults; the HTTPS-only ones switch on when the proxy says HTTPS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -66,11 +67,15 @@ def make_staff_user():
 
 
 def new_client(*, enforce_csrf_checks: bool = False, language: str | None = None) -> Client:
-    """Return a test client with its own REMOTE_ADDR and, if given, an Accept-Language header."""
-    headers = {"REMOTE_ADDR": next_source_address()}
+    """Return a test client with its own REMOTE_ADDR and, if given, the language chosen.
+
+    The language is set as the language switcher sets it, in the language
+    cookie: pages do not follow the browser's Accept-Language.
+    """
+    client = Client(enforce_csrf_checks=enforce_csrf_checks, REMOTE_ADDR=next_source_address())
     if language is not None:
-        headers["HTTP_ACCEPT_LANGUAGE"] = language
-    return Client(enforce_csrf_checks=enforce_csrf_checks, **headers)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
 
 
 @pytest.fixture

@@ -48,17 +48,27 @@ def api_language(request: HttpRequest) -> str:
     return API_DEFAULT_LANGUAGE
 
 
-class ApiLocaleMiddleware(LocaleMiddleware):
-    """Django's locale middleware, except that API paths default to English.
+def page_language(request: HttpRequest) -> str:
+    """Return the language the user chose with the language switcher, else LANGUAGE_CODE.
 
-    Pages follow LANGUAGE_CODE (German); API clients get English unless their
-    Accept-Language asks for German.
+    The browser's Accept-Language is not consulted: the dashboards are German
+    until a user picks English, whatever language their browser prefers.
+    """
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in {code for code, _name in settings.LANGUAGES}:
+        return chosen
+    return settings.LANGUAGE_CODE
+
+
+class ApiLocaleMiddleware(LocaleMiddleware):
+    """Django's locale middleware with the platform's two defaults.
+
+    API clients get English unless their Accept-Language asks for German;
+    pages are German unless the user chose English (see `page_language`).
     """
 
     def process_request(self, request: HttpRequest) -> None:
-        if not is_api_path(request.path_info):
-            return super().process_request(request)
-        language = api_language(request)
+        language = api_language(request) if is_api_path(request.path_info) else page_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
 
