@@ -133,8 +133,15 @@ def next_source_address() -> str:
 
 
 def make_client(base_url: str, *, key: str | None = None, source: str | None = None, **headers) -> httpx.Client:
-    """Return an HTTP client for the API, sending from its own loopback address."""
-    transport = httpx.HTTPTransport(local_address=source or next_source_address())
+    """Return an HTTP client for the API, sending from its own loopback address.
+
+    Each request opens its own connection: a kept-alive connection that the
+    server closes while idle makes the next request on it fail on the
+    client's side, which tests would report as a server fault.
+    """
+    transport = httpx.HTTPTransport(
+        local_address=source or next_source_address(), limits=httpx.Limits(max_keepalive_connections=0)
+    )
     default_headers = {"X-API-Key": key} if key else {}
     default_headers.update(headers)
     return httpx.Client(base_url=f"{base_url}/api/v1", headers=default_headers, transport=transport, timeout=60)
