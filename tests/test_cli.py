@@ -155,6 +155,17 @@ def test_company_create_options():
     assert company.api_access_enabled is False
 
 
+@pytest.mark.parametrize("option", ["--job-limit", "--rate-limit"])
+def test_company_limit_above_32_bits(option):
+    name = _unique_name()
+
+    result = run_cli("company", "create", name, option, "2147483648")
+
+    field = option.removeprefix("--").replace("-", "_")
+    assert_one_line_error(result, f"{field}: Ensure this value is less than or equal to 2147483647.")
+    assert not Company.objects.filter(name=name).exists()
+
+
 def test_company_create_unlimited():
     name = _unique_name()
 

@@ -1,8 +1,12 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 COMPANY_NAME_MAX_LENGTH = 200
+# PositiveIntegerField is a 32-bit column on PostgreSQL but not on SQLite; one
+# bound keeps both databases accepting the same values.
+POSITIVE_INTEGER_MAX = 2_147_483_647
 
 
 class Company(models.Model):
@@ -19,12 +23,14 @@ class Company(models.Model):
         _("job limit"),
         null=True,
         blank=True,
+        validators=[MaxValueValidator(POSITIVE_INTEGER_MAX)],
         help_text=_("Maximum number of active jobs. Leave empty for unlimited."),
     )
     rate_limit = models.PositiveIntegerField(
         _("rate limit"),
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(POSITIVE_INTEGER_MAX)],
         help_text=_("Requests per minute for keys without their own limit. Empty: platform default."),
     )
     api_access_enabled = models.BooleanField(
