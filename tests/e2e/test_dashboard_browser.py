@@ -163,7 +163,7 @@ def test_key_form_errors_in_browser(browser, page, server_url, company_user):
 
     assert page.url == f"{server_url}/dashboard/keys/new/"
     assert page.inner_text("#id_name_error") == "Dieses Feld ist zwingend erforderlich."
-    assert "“not-an-address”" in page.inner_text("#id_ip_allowlist_error")
+    assert "„not-an-address“" in page.inner_text("#id_ip_allowlist_error")
     assert "10.0.0.0/8" not in page.inner_text("#id_ip_allowlist_error")
     screenshot(page, "de-key-form-errors")
 
