@@ -165,6 +165,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("JOBRIVER_HTTPS", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0  # one year
+if SESSION_COOKIE_SECURE:
+    # Behind a TLS-terminating proxy the server sees plain HTTP. Without the
+    # proxy's X-Forwarded-Proto, Django would send no HSTS header and reject
+    # the dashboard's HTTPS form posts as cross-origin (CSRF).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The company dashboard's sign-in page, and where a successful sign-in lands.
 LOGIN_URL = "dashboard:login"
@@ -197,6 +202,19 @@ JOBRIVER_KEY_HASH_SECRET = os.environ.get("JOBRIVER_KEY_HASH_SECRET") or SECRET_
 
 # Client addresses: proxies whose X-Forwarded-For is believed (comma-separated CIDRs).
 JOBRIVER_TRUSTED_PROXIES = _env_list("JOBRIVER_TRUSTED_PROXIES")
+
+# Shared counters. With REDIS_URL, the rate limits, the lockout and the usage
+# counters live in Redis, so that several servers share them without a
+# database write per request; without it they live in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "REDIS_URL must start with redis://, rediss:// or unix://, e.g. redis://127.0.0.1:6379/0"
+    )
+# Prepended to every Redis key, so that several installations can share one Redis.
+JOBRIVER_REDIS_PREFIX = os.environ.get("JOBRIVER_REDIS_PREFIX", "jobriver:")
+# How often usage counts move from Redis to the database rows (seconds).
+JOBRIVER_USAGE_FLUSH_SECONDS = _env_int("JOBRIVER_USAGE_FLUSH_SECONDS", 10, minimum=1)
 
 # Defaults for companies and keys that do not set their own.
 JOBRIVER_DEFAULT_RATE_LIMIT = _env_int("JOBRIVER_DEFAULT_RATE_LIMIT", 60, minimum=1)  # requests per minute
