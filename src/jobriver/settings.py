@@ -219,6 +219,11 @@ JOBRIVER_USAGE_FLUSH_SECONDS = _env_int("JOBRIVER_USAGE_FLUSH_SECONDS", 10, mini
 # Defaults for companies and keys that do not set their own.
 JOBRIVER_DEFAULT_RATE_LIMIT = _env_int("JOBRIVER_DEFAULT_RATE_LIMIT", 60, minimum=1)  # requests per minute
 
+# Adds GET /api/v1/_floor: JSON through the same middleware and framework,
+# with no authentication and no database access, the floor that
+# docs/benchmarks.md compares every endpoint with. Off unless set.
+JOBRIVER_BENCHMARK_FLOOR = _env_bool("JOBRIVER_BENCHMARK_FLOOR", False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
