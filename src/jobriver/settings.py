@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # ninja's templates and static files: the API documentation page serves
+    # Swagger UI from this server, not from a CDN.
+    "ninja",
     "jobriver.api",
     "jobriver.companies",
     "jobriver.access",

@@ -13,13 +13,14 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator, URLValidator
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 URL_MAX_LENGTH = 2048
 EMAIL_MAX_LENGTH = 254
 SEARCH_MAX_LENGTH = 100
 MAX_DATABASE_ID = 2**63 - 1  # the largest value of a 64-bit primary key
+UTC_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 # ASCII digits only: `\d` would also match other scripts' digits.
 _DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -109,34 +110,85 @@ def text(*, min_length: int = 0, max_length: int, visible: bool = False) -> Any:
     return Annotated[str, *constraints]
 
 
+# The WithJsonSchema annotations give the published OpenAPI document the
+# type a client sends. Pydantic cannot derive it through the validators: it
+# would document the dates as plain strings, and the query parameters as
+# nullable with "ge" and "le", which are not JSON Schema keywords.
 DateText = Annotated[
-    str, BeforeValidator(_check_date_format), BeforeValidator(reject_bad_characters), AfterValidator(_parse_date)
+    str,
+    BeforeValidator(_check_date_format),
+    BeforeValidator(reject_bad_characters),
+    AfterValidator(_parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": f"^{_DATE_PATTERN.pattern}$"}),
 ]
 UrlText = Annotated[
-    str, BeforeValidator(reject_bad_characters), Field(max_length=URL_MAX_LENGTH), AfterValidator(_check_url)
+    str,
+    BeforeValidator(reject_bad_characters),
+    Field(max_length=URL_MAX_LENGTH, json_schema_extra={"format": "uri"}),
+    AfterValidator(_check_url),
 ]
 EmailText = Annotated[
-    str, BeforeValidator(reject_bad_characters), Field(max_length=EMAIL_MAX_LENGTH), AfterValidator(_check_email)
+    str,
+    BeforeValidator(reject_bad_characters),
+    Field(max_length=EMAIL_MAX_LENGTH, json_schema_extra={"format": "email"}),
+    AfterValidator(_check_email),
 ]
 DatabaseId = Annotated[int, Field(ge=1, le=MAX_DATABASE_ID)]
 
 # Bounds go on the inner type. On the `X | None` union Pydantic applies them
 # to None as well and raises TypeError, so `?category_id=` would fail with 500.
-QueryBool = Annotated[bool | None, BeforeValidator(_parse_query_bool)]
+QueryBool = Annotated[
+    bool | None,
+    BeforeValidator(_parse_query_bool),
+    WithJsonSchema({"type": "boolean", "description": "true, false, 1 or 0 in any case; empty counts as absent"}),
+]
 QueryId = Annotated[
     Annotated[int, BeforeValidator(_check_query_int), Field(ge=1, le=MAX_DATABASE_ID)] | None,
     BeforeValidator(_empty_to_none),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_DATABASE_ID}),
 ]
 QuerySearch = Annotated[
     Annotated[str, Field(max_length=SEARCH_MAX_LENGTH)] | None,
     BeforeValidator(lambda value: reject_bad_characters(_empty_to_none(value))),
+    WithJsonSchema({"type": "string", "maxLength": SEARCH_MAX_LENGTH}),
 ]
 
 
 def query_int(*, default: int, ge: int, le: int | None = None) -> Any:
     """An integer query parameter; an empty value counts as absent."""
+    documented: dict[str, Any] = {"type": "integer", "minimum": ge, "default": default}
+    if le is not None:
+        documented["maximum"] = le
     return Annotated[
         int,
         BeforeValidator(lambda value: default if value == "" else _check_query_int(value)),
         Field(ge=ge, le=le),
+        WithJsonSchema(documented),
     ]
+
+
+# Response fields, for the published document: the routes build their
+# responses as plain dicts, so these only describe what they contain.
+UtcTimestamp = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
+            "description": "UTC, whole seconds",
+        }
+    ),
+]
+OffsetTimestamp = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}$",
+            "description": "the platform time zone (TIME_ZONE) with its UTC offset, whole seconds",
+        }
+    ),
+]
+DateOut = Annotated[str, WithJsonSchema({"type": "string", "format": "date", "pattern": f"^{_DATE_PATTERN.pattern}$"})]

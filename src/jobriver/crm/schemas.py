@@ -15,11 +15,11 @@ from typing import Annotated, Any, ClassVar, Literal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from jobriver.api.errors import ApiError, ErrorCode
-from jobriver.api.fields import DatabaseId, DateText, EmailText, reject_bad_characters, text
+from jobriver.api.fields import DatabaseId, DateOut, DateText, EmailText, reject_bad_characters, text
 from jobriver.crm.models import (
     ADRESSE_MAX_LENGTH,
     ANZAHL_MAX,
@@ -31,6 +31,7 @@ from jobriver.crm.models import (
     RABATT_MAX,
     TELEFON_MAX_LENGTH,
     TELEFON_MIN_DIGITS,
+    AngebotStatus,
     Lead,
     LeadStatus,
     is_phone_number,
@@ -121,7 +122,20 @@ def _check_phone(value: str) -> str:
 
 
 def _amount(*, maximum: Decimal) -> Any:
-    return Annotated[Decimal, BeforeValidator(_json_number_to_decimal), AfterValidator(_amount_checker(maximum))]
+    # Documented as the JSON number a client sends: Pydantic would also list
+    # strings, which _json_number_to_decimal rejects.
+    documented = {
+        "type": "number",
+        "minimum": 0,
+        "maximum": float(maximum),
+        "description": f"at most {MONEY_DECIMAL_PLACES} decimal places",
+    }
+    return Annotated[
+        Decimal,
+        BeforeValidator(_json_number_to_decimal),
+        AfterValidator(_amount_checker(maximum)),
+        WithJsonSchema(documented),
+    ]
 
 
 def _optional_text(max_length: int) -> Any:
@@ -154,8 +168,56 @@ class LeadCreateIn(Schema):
     package_id: DatabaseId | None = None
     preis: _amount(maximum=MONEY_MAX) | None = None
     anzahl: Annotated[Anzahl, BeforeValidator(_none_to(1))] = 1
-    rabatt: Annotated[_amount(maximum=RABATT_MAX), BeforeValidator(_none_to(0))] = Decimal("0")
+    # The default is documented as the JSON number 0; Pydantic would show the string "0".
+    rabatt: Annotated[_amount(maximum=RABATT_MAX), BeforeValidator(_none_to(0))] = Field(
+        default=Decimal("0"), json_schema_extra={"default": 0}
+    )
     notizen: _optional_text(NOTIZEN_MAX_LENGTH) = None
+
+
+MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
+LEAD_DATETIME_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"
+Money = Annotated[str, WithJsonSchema({"type": "string", "pattern": MONEY_PATTERN, "description": "euros"})]
+LocalDateTime = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "pattern": LEAD_DATETIME_PATTERN, "description": "the platform time zone"}),
+]
+
+
+class LeadOut(Schema):
+    """A lead as the Admin API returns it; for the published document, `lead_to_dict` builds it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    vorname: str
+    nachname: str
+    firma: str | None
+    adresse: str | None
+    telefon: str | None
+    email: str | None
+    datum_eingang: DateOut
+    reminder: DateOut | None
+    package_id: int | None
+    package_name: str | None
+    preis: Money | None
+    anzahl: int
+    rabatt: Money = Field(description="percent")
+    status: StatusValue
+    angebot_status: Literal[tuple(AngebotStatus.values)]  # type: ignore[valid-type]
+    angebot_pdf_path: str | None
+    angebot_nummer: str | None
+    notizen: str | None
+    created_by: int | None = Field(description="the user that the admin token belongs to")
+    created_at: LocalDateTime
+    updated_at: LocalDateTime
+
+
+class LeadCreatedOut(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    lead: LeadOut
 
 
 def _is_missing(payload: dict[str, Any], field: str) -> bool:

@@ -1,20 +1,23 @@
 """Request schemas and response shapes of the jobs, categories and technologies routes."""
 
 import datetime
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, WithJsonSchema
 
 from jobriver.api.fields import (
     DatabaseId,
+    DateOut,
     DateText,
     EmailText,
     QueryBool,
     QueryId,
     QuerySearch,
     UrlText,
+    UTC_TIMESTAMP_FORMAT,
+    UtcTimestamp,
     query_int,
     text,
 )
@@ -123,6 +126,21 @@ class JobCreateIn(JobWriteIn):
     location: Location
 
 
+# The route takes the raw path segment, so that `selectors.parse_job_id`
+# raises INVALID_JOB_ID where ninja would respond 422. The document shows
+# what a client sends.
+JobPathId = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "integer",
+            "minimum": 1,
+            "description": "the job's id; an id that is not a positive whole number is 400 INVALID_JOB_ID",
+        }
+    ),
+]
+
+
 class JobListQuery(Schema):
     page: query_int(default=1, ge=1) = 1
     per_page: query_int(default=20, ge=1, le=PER_PAGE_MAX) = 20
@@ -136,9 +154,114 @@ class CategoryListQuery(Schema):
 
 
 class TechnologyListQuery(Schema):
-    category: Annotated[TechnologyCategoryValue | None, Field()] = None
+    category: Annotated[
+        TechnologyCategoryValue | None,
+        Field(),
+        WithJsonSchema({"type": "string", "enum": list(get_args(TechnologyCategoryValue))}),
+    ] = None
     trending: QueryBool = None
     search: QuerySearch = None
+
+
+# Response schemas, for the published document only: the routes build the
+# same objects as plain dicts below. tests/contract checks that both agree.
+
+
+class _Out(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CategoryRef(_Out):
+    id: int
+    name: str
+    slug: str
+
+
+class SalaryOut(_Out):
+    min: int | None
+    max: int | None
+    currency: Literal["EUR"]
+
+
+class TechnologyRef(_Out):
+    id: int
+    name: str
+    slug: str
+    category: TechnologyCategoryValue
+
+
+class JobOut(_Out):
+    """A job as the API returns it."""
+
+    id: int
+    slug: str
+    title: str
+    description: str
+    requirements: str | None
+    benefits: str | None
+    location: str
+    latitude: float | None
+    longitude: float | None
+    location_type: LocationTypeValue
+    employment_type: EmploymentTypeValue
+    experience_level: ExperienceLevelValue
+    category: CategoryRef | None
+    salary: SalaryOut
+    technologies: list[TechnologyRef]
+    apply_type: ApplyTypeValue
+    apply_url: str | None
+    apply_email: str | None
+    is_featured: bool
+    is_active: bool
+    applications_count: int
+    start_date: DateOut | None
+    languages_required: list[str]
+    soft_skills: list[str]
+    published_at: UtcTimestamp | None = Field(description="first activation")
+    expires_at: UtcTimestamp | None
+    created_at: UtcTimestamp
+    updated_at: UtcTimestamp
+
+
+class PaginationOut(_Out):
+    current_page: int
+    per_page: int
+    total: int
+    total_pages: int
+
+
+class JobListOut(_Out):
+    jobs: list[JobOut]
+    pagination: PaginationOut
+
+
+class JobDeletedOut(_Out):
+    deleted: Literal[True]
+    job_id: int
+
+
+class CategoryOut(_Out):
+    id: int
+    name: str
+    slug: str
+    icon: str | None
+    description: str | None
+    job_count: int = Field(description="active jobs across the platform")
+
+
+class CategoryListOut(_Out):
+    categories: list[CategoryOut]
+    total: int
+
+
+class TechnologyOut(TechnologyRef):
+    job_count: int = Field(description="active jobs across the platform")
+    is_trending: bool
+
+
+class TechnologyListOut(_Out):
+    technologies: list[TechnologyOut]
+    total: int
 
 
 # Response shapes. Built as plain dicts: the list endpoints are the hottest
@@ -148,7 +271,7 @@ class TechnologyListQuery(Schema):
 def _utc(moment: datetime.datetime | None) -> str | None:
     if moment is None:
         return None
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(datetime.UTC).strftime(UTC_TIMESTAMP_FORMAT)
 
 
 def technology_ref(technology: Technology) -> dict[str, Any]:
