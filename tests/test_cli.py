@@ -15,9 +15,11 @@ import zoneinfo
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from jobriver.access import keys
 from jobriver.access.models import ApiKey, KeyStatus
+from jobriver.access.usage import usage_of
 from jobriver.companies.models import Company
 from tests.conftest import assert_error, make_client, next_source_address, start_server, stop_server
 
@@ -380,7 +382,7 @@ def test_key_show_details(client_for, cli_company):
     key, plaintext = create_key(cli_company, "--ip", "127.0.0.0/8")
     source = next_source_address()
     assert client_for(plaintext, source=source).get("/status").status_code == 200
-    key.refresh_from_db()
+    usage = usage_of(credential=key, today=timezone.localdate())
 
     stdout = assert_ok(run_cli("key", "show", str(key.pk)))
 
@@ -395,7 +397,7 @@ def test_key_show_details(client_for, cli_company):
         "expires:       never",
         "rate limit:    company or platform default",
         f"created:       {key.created_at.isoformat()}",
-        f"last used:     {key.last_used_at.isoformat()} from {source}",
+        f"last used:     {usage.last_used_at.isoformat()} from {source}",
         "requests:      1",
     ]
 

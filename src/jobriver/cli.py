@@ -244,7 +244,10 @@ def _key(key_id: int):
 
 
 def cmd_key_show(args: argparse.Namespace) -> None:
-    key = _key(args.key_id)
+    from jobriver.access.selectors import api_keys_with_usage
+
+    # With Redis, the row's usage counts lag; this reads the exact ones.
+    [key] = api_keys_with_usage([_key(args.key_id)])
     print(f"id:            {key.pk}")
     print(f"name:          {key.name}")
     print(f"prefix:        {key.prefix}")

@@ -17,20 +17,21 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from jobriver.access import keys
-from jobriver.access.models import AdminToken, ApiKey, FailedAttempt, IpBlock, RateLimitHit
+from jobriver.access.models import AdminToken, ApiKey
 from jobriver.access.services import api_key_activate, api_key_deactivate, api_key_revoke
+from tests.access import counter_state
 from tests.conftest import BASE_JOB, assert_error, make_client, next_source_address, start_server, stop_server
 
 BAD_JSON = '{"title": "abc",}'
 
 
 def _block(address: str) -> None:
-    IpBlock.objects.update_or_create(ip=address, defaults={"blocked_until": time.time() + 60})
+    counter_state.block(address, time.time() + 60)
 
 
 def _exhaust_rate_limit(api_key: ApiKey) -> None:
     """Fill the key's window so that its next request is rejected. The key must have rate_limit=1."""
-    RateLimitHit.objects.create(bucket=f"key:{api_key.pk}", at=time.time())
+    counter_state.add_hit(counter_state.credential_bucket(api_key), time.time())
 
 
 def _expire(api_key: ApiKey) -> None:
@@ -279,8 +280,7 @@ def ipv6_server_url(django_db_setup):
 @pytest.fixture
 def ipv6_client(ipv6_server_url):
     # ::1 is the only IPv6 loopback source, so its failures are cleared for the next test.
-    FailedAttempt.objects.filter(ip="::1").delete()
-    IpBlock.objects.filter(ip="::1").delete()
+    counter_state.clear_address("::1")
 
     def factory(key: str) -> httpx.Client:
         transport = httpx.HTTPTransport(local_address="::1")
@@ -289,7 +289,7 @@ def ipv6_client(ipv6_server_url):
         )
 
     yield factory
-    FailedAttempt.objects.filter(ip="::1").delete()
+    counter_state.clear_address("::1")
 
 
 @pytest.mark.parametrize("allowlist", [["::1/128"], ["10.0.0.0/8", "::/0"], []])

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+from django.utils import timezone
 
 from jobriver.access import keys
-from jobriver.access.models import ApiKey, RateLimitHit
+from jobriver.access.usage import usage_of
 from jobriver.jobs.models import Job
+from tests.access import counter_state
 from tests.conftest import BASE_JOB, assert_error, make_client, next_source_address
 
 
@@ -52,8 +54,8 @@ def test_parallel_requests_admit_limit(server_url, make_key):
     responses = _send_parallel(server_url, 100, issued.plaintext, lambda client, index: client.get("/status"))
 
     assert _codes(responses) == {200: 60, "RATE_LIMIT_EXCEEDED": 40}
-    assert RateLimitHit.objects.filter(bucket=f"key:{issued.credential.pk}").count() == 60
-    assert ApiKey.objects.get(pk=issued.credential.pk).requests_total == 60
+    assert counter_state.hit_count(counter_state.credential_bucket(issued.credential)) == 60
+    assert usage_of(credential=issued.credential, today=timezone.localdate()).requests_total == 60
 
 
 def test_parallel_remaining_values_distinct(server_url, make_key):
@@ -77,7 +79,7 @@ def test_parallel_creates_at_limit(server_url, make_company, make_key, make_job)
 
     assert _codes(responses) == {201: 1, "JOB_LIMIT_EXCEEDED": 9}
     assert Job.objects.filter(company=company, is_active=True).count() == 5
-    assert ApiKey.objects.get(pk=issued.credential.pk).jobs_created == 5
+    assert usage_of(credential=issued.credential, today=timezone.localdate()).jobs_created == 5
 
 
 def test_parallel_activations_at_limit(server_url, make_company, make_key, make_job):

@@ -6,8 +6,9 @@ before the limit.
 """
 
 import pytest
+from django.utils import timezone
 
-from jobriver.access.models import ApiKey
+from jobriver.access.usage import usage_of
 from jobriver.jobs.models import Job
 from tests.conftest import BASE_JOB, assert_error
 
@@ -54,7 +55,7 @@ def test_create_active_at_limit(full_api, full_company, full_key):
     assert body["error"]["details"] == {"limit": JOB_LIMIT, "current_active_jobs": JOB_LIMIT}
     assert body["error"]["message"] == f"The company has reached its limit of {JOB_LIMIT} active jobs."
     assert Job.objects.filter(company=full_company).count() == JOB_LIMIT
-    assert ApiKey.objects.get(pk=full_key.credential.pk).jobs_created == JOB_LIMIT
+    assert usage_of(credential=full_key.credential, today=timezone.localdate()).jobs_created == JOB_LIMIT
 
 
 def test_explicit_active_at_limit(full_api):

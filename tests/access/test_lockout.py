@@ -2,7 +2,7 @@
 
 Five failed attempts from one address within 60 seconds block that address
 for 60 seconds, whatever key it sends. Tests shorten the waits by moving the
-rows' times through the ORM instead of sleeping.
+stored times (counter_state) instead of sleeping.
 """
 
 import datetime
@@ -13,8 +13,10 @@ import pytest
 from django.utils import timezone
 
 from jobriver.access import keys
-from jobriver.access.models import ApiKey, FailedAttempt, IpBlock, RateLimitHit
+from jobriver.access.models import ApiKey
 from jobriver.access.services import api_key_deactivate, api_key_revoke
+from jobriver.access.usage import usage_of
+from tests.access import counter_state
 from tests.conftest import BASE_JOB, assert_error, next_source_address
 
 FAILURES_TO_BLOCK = 5
@@ -40,12 +42,6 @@ def _assert_blocked(response) -> int:
         f"Too many failed attempts from this address. Try again in {retry_after} seconds."
     )
     return retry_after
-
-
-def _shift_failures(source: str, seconds: float) -> None:
-    for attempt in FailedAttempt.objects.filter(ip=source):
-        attempt.at -= seconds
-        attempt.save(update_fields=["at"])
 
 
 def test_five_failures_block_address(client_for, issued_key):
@@ -126,7 +122,7 @@ def test_missing_key_is_not_failure(client_for, issued_key):
         assert_error(anonymous.get("/status"), 401, "MISSING_API_KEY")
 
     assert client_for(issued_key.plaintext, source=source).get("/status").status_code == 200
-    assert FailedAttempt.objects.filter(ip=source).count() == 0
+    assert counter_state.failure_count(source) == 0
 
 
 def test_permission_denied_is_not_failure(client_for, make_key):
@@ -149,21 +145,21 @@ def test_rate_limited_is_not_failure(client_for, make_key):
     for _ in range(FAILURES_TO_BLOCK * 2):
         assert_error(client.get("/status"), 429, "RATE_LIMIT_EXCEEDED")
 
-    assert FailedAttempt.objects.filter(ip=source).count() == 0
-    assert not IpBlock.objects.filter(ip=source).exists()
+    assert counter_state.failure_count(source) == 0
+    assert counter_state.blocked_until(source) is None
 
 
 def test_failures_while_blocked_do_not_extend(client_for):
     source = next_source_address()
     _fail(client_for, source, FAILURES_TO_BLOCK)
-    blocked_until = IpBlock.objects.get(ip=source).blocked_until
+    blocked_until = counter_state.blocked_until(source)
     client = client_for(_unknown_key(), source=source)
 
     for _ in range(FAILURES_TO_BLOCK * 2):
         _assert_blocked(client.get("/status"))
 
-    assert IpBlock.objects.get(ip=source).blocked_until == blocked_until
-    assert FailedAttempt.objects.filter(ip=source).count() == 0
+    assert counter_state.blocked_until(source) == blocked_until
+    assert counter_state.failure_count(source) == 0
 
 
 def test_block_lasts_sixty_seconds(client_for):
@@ -172,14 +168,14 @@ def test_block_lasts_sixty_seconds(client_for):
 
     _fail(client_for, source, FAILURES_TO_BLOCK)
 
-    blocked_until = IpBlock.objects.get(ip=source).blocked_until
+    blocked_until = counter_state.blocked_until(source)
     assert before + 60 <= blocked_until <= time.time() + 60
 
 
 def test_retry_after_follows_block(client_for):
     source = next_source_address()
     blocked_until = time.time() + 10.5
-    IpBlock.objects.create(ip=source, blocked_until=blocked_until)
+    counter_state.block(source, blocked_until)
 
     before = time.time()
     retry_after = _assert_blocked(client_for(source=source).get("/status"))
@@ -203,7 +199,7 @@ def test_expired_block_admits_again(client_for, issued_key):
     client = client_for(issued_key.plaintext, source=source)
     _assert_blocked(client.get("/status"))
 
-    IpBlock.objects.filter(ip=source).update(blocked_until=time.time() - 1)
+    counter_state.end_block(source)
 
     assert client.get("/status").status_code == 200
 
@@ -211,7 +207,7 @@ def test_expired_block_admits_again(client_for, issued_key):
 def test_count_restarts_after_block(client_for, issued_key):
     source = next_source_address()
     _fail(client_for, source, FAILURES_TO_BLOCK)
-    IpBlock.objects.filter(ip=source).update(blocked_until=time.time() - 1)
+    counter_state.end_block(source)
     client = client_for(issued_key.plaintext, source=source)
 
     _fail(client_for, source, FAILURES_TO_BLOCK - 1)
@@ -224,7 +220,7 @@ def test_count_restarts_after_block(client_for, issued_key):
 def test_old_failures_leave_window(client_for, issued_key):
     source = next_source_address()
     _fail(client_for, source, FAILURES_TO_BLOCK - 1)
-    _shift_failures(source, 61)
+    counter_state.shift_failures(source, 61)
 
     _fail(client_for, source)
 
@@ -234,7 +230,7 @@ def test_old_failures_leave_window(client_for, issued_key):
 def test_failures_within_window_add_up(client_for, issued_key):
     source = next_source_address()
     _fail(client_for, source, FAILURES_TO_BLOCK - 1)
-    _shift_failures(source, 50)
+    counter_state.shift_failures(source, 50)
 
     _fail(client_for, source)
 
@@ -250,8 +246,8 @@ def test_blocked_request_uses_nothing(client_for, issued_key):
     _assert_blocked(response)
     assert "X-RateLimit-Limit" not in response.headers
     assert "meta" not in response.json()
-    assert RateLimitHit.objects.filter(bucket=f"key:{issued_key.credential.pk}").count() == 0
-    assert ApiKey.objects.get(pk=issued_key.credential.pk).requests_total == 0
+    assert counter_state.hit_count(counter_state.credential_bucket(issued_key.credential)) == 0
+    assert usage_of(credential=issued_key.credential, today=timezone.localdate()).requests_total == 0
 
 
 def test_unknown_path_not_blocked(client_for):

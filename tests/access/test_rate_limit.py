@@ -1,34 +1,34 @@
 """The per-key rate limit over a sliding 60-second window, and its headers.
 
-Tests shorten the waits by moving the times of the admitted requests
-(RateLimitHit rows) back through the ORM instead of sleeping a minute.
+Tests shorten the waits by moving the stored times of the admitted
+requests back (counter_state) instead of sleeping a minute.
 """
 
 import math
 import time
 
 import pytest
+from django.utils import timezone
 
 from jobriver.access import keys
-from jobriver.access.models import ApiKey, RateLimitHit
 from jobriver.access.services import api_key_update
+from jobriver.access.usage import usage_of
+from tests.access import counter_state
 from tests.conftest import assert_error, next_source_address
 
 
 def _bucket(issued) -> str:
-    return f"key:{issued.credential.pk}"
+    return counter_state.credential_bucket(issued.credential)
 
 
 def _age_hits(issued, seconds: float) -> None:
     """Move every admitted request of the key `seconds` into the past."""
-    for hit in RateLimitHit.objects.filter(bucket=_bucket(issued)):
-        hit.at -= seconds
-        hit.save(update_fields=["at"])
+    counter_state.age_hits(_bucket(issued), seconds)
 
 
 def _add_hit(issued, seconds_ago: float) -> float:
     at = time.time() - seconds_ago
-    RateLimitHit.objects.create(bucket=_bucket(issued), at=at)
+    counter_state.add_hit(_bucket(issued), at)
     return at
 
 
@@ -186,7 +186,7 @@ def test_window_slides(client_for, make_key):
     retry_after, (low, high) = _seconds_until(older + 60, lambda: _assert_rate_limited(client.get("/status"), 2))
     assert low <= retry_after <= high
 
-    RateLimitHit.objects.filter(bucket=_bucket(issued), at=older).update(at=older - 11)
+    counter_state.move_hit(_bucket(issued), older, older - 11)
 
     # Only the older request left the window, so one more fits and the next waits for the newer one.
     assert _limit_headers(client.get("/status"))["remaining"] == 0
@@ -218,8 +218,8 @@ def test_rejected_requests_use_no_quota(client_for, make_key):
     for _ in range(5):
         _assert_rate_limited(client.get("/status"), 2)
 
-    assert RateLimitHit.objects.filter(bucket=_bucket(issued)).count() == 2
-    assert ApiKey.objects.get(pk=issued.credential.pk).requests_total == 2
+    assert counter_state.hit_count(_bucket(issued)) == 2
+    assert usage_of(credential=issued.credential, today=timezone.localdate()).requests_total == 2
 
 
 def test_unauthenticated_requests_use_no_quota(client_for, make_key):

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from jobriver.access import keys
-from jobriver.access.models import AdminToken
 from jobriver.access.services import admin_token_activate, admin_token_deactivate, admin_token_revoke
+from jobriver.access.usage import usage_of
 from jobriver.crm.models import Lead
 from tests.conftest import assert_error, next_source_address
 from tests.crm.conftest import LEADS, assert_admin_error
@@ -188,10 +188,10 @@ def test_use_is_recorded(client_for, admin_token):
 
     assert _post_lead(client_for(admin_token.plaintext, source=source)).status_code == 201
 
-    token = AdminToken.objects.get(pk=admin_token.credential.pk)
-    assert token.requests_total == 1
-    assert token.last_used_ip == source
-    assert token.last_used_at is not None
+    usage = usage_of(credential=admin_token.credential, today=timezone.localdate())
+    assert usage.requests_total == 1
+    assert usage.last_used_ip == source
+    assert usage.last_used_at is not None
 
 
 @pytest.mark.parametrize(("method", "path"), [("GET", "/status"), ("GET", "/jobs"), ("POST", "/jobs")])

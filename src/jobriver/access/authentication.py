@@ -5,6 +5,11 @@ request's content before its key has passed: client address, address block,
 key present, key valid, key state, IP allow-list, rate limit, permission.
 `CompanyKeyAuth` applies it to company keys (`jrv_…`), `AdminTokenAuth` to
 admin tokens (`jra_…`); each API has its own error codes for the outcomes.
+
+The lockout, the rate limit and the usage counts go through one counters
+backend (`jobriver.access.counters`). With Redis, a request that passes
+writes nothing to the database; if Redis does not answer, the request is
+rejected with 503 SERVICE_UNAVAILABLE.
 """
 
 import hmac
@@ -19,8 +24,7 @@ from ninja.security import APIKeyHeader
 from jobriver.access import addresses, keys
 from jobriver.access.lockout import lockout_record_failure, lockout_remaining
 from jobriver.access.models import AdminToken, ApiKey, KeyStatus
-from jobriver.access.ratelimit import RateLimitState, rate_limit_hit
-from jobriver.access.usage import usage_record_admin_request, usage_record_request
+from jobriver.access.ratelimit import RateLimitState, rate_limit_admit
 from jobriver.api.errors import ApiError, ErrorCode
 
 logger = logging.getLogger(__name__)
@@ -74,7 +78,7 @@ def _rate_limit_headers(state: RateLimitState) -> dict[str, str]:
 
 
 class CredentialAuth(APIKeyHeader):
-    """Shared pipeline; subclasses say how to find, limit and count their credential."""
+    """Shared pipeline; subclasses say how to find and limit their credential."""
 
     param_name = "X-API-Key"
     key_prefix: str
@@ -107,11 +111,10 @@ class CredentialAuth(APIKeyHeader):
             self._fail(ip, self.codes.invalid)
         self._check_state(credential, ip)
         self._check_address(credential, ip)
-        self._check_rate_limit(request, credential)
+        self._admit(request, credential, ip)
 
         principal = self._principal(credential, ip)
         request.principal = principal
-        self._record_use(credential, ip)
 
         if self.permission is not None and self.permission not in credential.permissions:
             raise ApiError(
@@ -149,8 +152,11 @@ class CredentialAuth(APIKeyHeader):
         if not addresses.is_allowed(ip, allowlist):
             self._fail(ip, self.codes.ip_not_allowed, message=ErrorCode.IP_NOT_ALLOWED.default_message, ip=ip)
 
-    def _check_rate_limit(self, request: HttpRequest, credential: ApiKey | AdminToken) -> None:
-        state = rate_limit_hit(bucket=f"{self.bucket_prefix}:{credential.pk}", limit=self._limit(credential))
+    def _admit(self, request: HttpRequest, credential: ApiKey | AdminToken, ip: str) -> None:
+        # An admitted request is counted in the credential's usage by the same call.
+        state = rate_limit_admit(
+            bucket=f"{self.bucket_prefix}:{credential.pk}", limit=self._limit(credential), credential=credential, ip=ip
+        )
         # Set before the check, so that a 429 carries meta.rate_limit like every response to a known key.
         request.rate_limit = state
         if not state.allowed:
@@ -180,9 +186,6 @@ class CredentialAuth(APIKeyHeader):
     def _principal(self, credential, ip: str) -> Principal:
         raise NotImplementedError
 
-    def _record_use(self, credential, ip: str) -> None:
-        raise NotImplementedError
-
 
 class CompanyKeyAuth(CredentialAuth):
     """Authenticates company API keys and requires one permission (None: any valid key)."""
@@ -202,9 +205,6 @@ class CompanyKeyAuth(CredentialAuth):
 
     def _principal(self, credential: ApiKey, ip: str) -> Principal:
         return Principal(credential=credential, key_prefix=credential.prefix, ip=ip, company_id=credential.company_id)
-
-    def _record_use(self, credential: ApiKey, ip: str) -> None:
-        usage_record_request(api_key=credential, ip=ip)
 
 
 # The Admin API's table of codes has no lockout, address or state codes of
@@ -238,6 +238,3 @@ class AdminTokenAuth(CredentialAuth):
 
     def _principal(self, credential: AdminToken, ip: str) -> Principal:
         return Principal(credential=credential, key_prefix=credential.prefix, ip=ip)
-
-    def _record_use(self, credential: AdminToken, ip: str) -> None:
-        usage_record_admin_request(token=credential, ip=ip)

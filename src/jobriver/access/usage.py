@@ -1,44 +1,50 @@
-"""Usage statistics of company keys: totals, last use and requests per day."""
+"""Usage statistics of company keys and admin tokens: totals, last use and requests per day.
 
-from django.db import connection
-from django.db.models import F
-from django.utils import timezone
+Without Redis every admitted request writes its counts to the credential's
+row at once. With REDIS_URL the counts live in Redis and reach the rows
+within about JOBRIVER_USAGE_FLUSH_SECONDS; the functions here read Redis's
+counts where they exist, so they are exact either way. Code that reads the
+rows directly (the admin site) sees the database's values.
+"""
 
-from jobriver.access.models import AdminToken, ApiKey, ApiKeyUsageDay
+import datetime
+import logging
 
+from jobriver.access.counters import CountersUnavailable, Usage, get_counters
+from jobriver.access.counters.base import Credential
+from jobriver.access.counters.sql import SqlCounters
+from jobriver.access.models import ApiKey
 
-def _count_day(api_key_id: int, day) -> None:
-    # One upsert, so concurrent workers never lose an increment or race on
-    # the first request of a day.
-    table = connection.ops.quote_name(ApiKeyUsageDay._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (api_key_id, day, requests) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (api_key_id, day) DO UPDATE SET requests = {table}.requests + 1",
-            [api_key_id, day],
-        )
+__all__ = ["Usage", "usage_count_job_created", "usage_flush", "usage_of", "usage_requests_by_day"]
 
-
-def usage_record_request(*, api_key: ApiKey, ip: str) -> None:
-    """Count an admitted request of a company key."""
-    now = timezone.now()
-    ApiKey.objects.filter(pk=api_key.pk).update(
-        requests_total=F("requests_total") + 1, last_used_at=now, last_used_ip=ip
-    )
-    _count_day(api_key.pk, timezone.localdate(now))
-
-
-def usage_record_admin_request(*, token: AdminToken, ip: str) -> None:
-    """Count an admitted request of an admin token."""
-    AdminToken.objects.filter(pk=token.pk).update(
-        requests_total=F("requests_total") + 1, last_used_at=timezone.now(), last_used_ip=ip
-    )
+logger = logging.getLogger(__name__)
 
 
 def usage_count_job_created(*, api_key: ApiKey) -> None:
-    ApiKey.objects.filter(pk=api_key.pk).update(jobs_created=F("jobs_created") + 1)
+    """Count a created job on the key; call it inside the transaction that creates the job."""
+    get_counters().count_job_created(api_key=api_key)
 
 
-def usage_requests_on(*, api_key: ApiKey, day) -> int:
-    """Return the requests a key made on one calendar day of the platform time zone."""
-    return ApiKeyUsageDay.objects.filter(api_key=api_key, day=day).values_list("requests", flat=True).first() or 0
+def usage_of(*, credential: Credential, today: datetime.date) -> Usage:
+    """Return the credential's exact usage; raise CountersUnavailable if Redis does not answer."""
+    return get_counters().usage(credential=credential, today=today)
+
+
+def usage_requests_by_day(
+    *, api_key_ids: list[int], first_day: datetime.date, last_day: datetime.date
+) -> dict[tuple[int, datetime.date], int]:
+    """Return the requests per key and day in the range, for pages.
+
+    Without Redis's answer the database's counts are returned, which lag by
+    at most about one flush interval, so that a page still renders.
+    """
+    try:
+        return get_counters().requests_by_day(api_key_ids=api_key_ids, first_day=first_day, last_day=last_day)
+    except CountersUnavailable:
+        logger.warning("usage from the database only: redis unreachable")
+        return SqlCounters().requests_by_day(api_key_ids=api_key_ids, first_day=first_day, last_day=last_day)
+
+
+def usage_flush() -> int:
+    """Write the usage counts that Redis holds to the database rows now; return the rows written."""
+    return get_counters().flush_usage()

@@ -1,13 +1,14 @@
 """Reads for the dashboard. Every read takes the company, so a user only reaches their own rows."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Sum
 
-from jobriver.access.models import ApiKeyUsageDay
+from jobriver.access.models import ApiKey
+from jobriver.access.usage import usage_requests_by_day
 from jobriver.companies.models import Company, CompanyMember
 from jobriver.jobs.models import Job
 
@@ -38,12 +39,13 @@ def effective_rate_limit(*, company: Company) -> int:
 
 
 def _requests_by_day(company_id: int, first_day: datetime.date, last_day: datetime.date) -> dict[datetime.date, int]:
-    rows = (
-        ApiKeyUsageDay.objects.filter(api_key__company_id=company_id, day__gte=first_day, day__lte=last_day)
-        .values("day")
-        .annotate(total=Sum("requests"))
-    )
-    return {row["day"]: row["total"] for row in rows}
+    # Through the usage module, because with Redis the rows lag behind the counts.
+    key_ids = list(ApiKey.objects.filter(company_id=company_id).values_list("pk", flat=True))
+    totals: dict[datetime.date, int] = defaultdict(int)
+    counts = usage_requests_by_day(api_key_ids=key_ids, first_day=first_day, last_day=last_day)
+    for (_key_id, day), requests in counts.items():
+        totals[day] += requests
+    return dict(totals)
 
 
 def company_usage(*, company_id: int, today: datetime.date, days: int = CHART_DAYS) -> UsageSummary:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jobriver.access.models import ApiKey, KeyStatus
-from jobriver.access.selectors import api_key_get, api_key_list
+from jobriver.access.selectors import api_key_get, api_key_list, api_keys_with_usage
 from jobriver.access.services import (
     api_key_activate,
     api_key_create,
@@ -45,7 +45,8 @@ def _bound_form(request: HttpRequest, api_key: ApiKey | None = None) -> ApiKeyFo
 @require_safe
 @company_required
 def key_list(request):
-    context = {"section": "keys", "keys": api_key_list(company_id=request.company.pk), "now": timezone.now()}
+    keys = api_keys_with_usage(api_key_list(company_id=request.company.pk))
+    context = {"section": "keys", "keys": keys, "now": timezone.now()}
     return render(request, "dashboard/key_list.html", context)
 
 
