@@ -50,9 +50,9 @@ class SchemathesisStats:
     failures: Counter = field(default_factory=Counter)
     statuses: dict[str, Counter] = field(default_factory=dict)
 
-    def record_request(self, operation: str, status: int) -> None:
+    def record_request(self, operation: str, outcome: str) -> None:
         self.requests[operation] += 1
-        self.statuses.setdefault(operation, Counter())[status] += 1
+        self.statuses.setdefault(operation, Counter())[outcome] += 1
 
     def record_failure(self, operation: str) -> None:
         self.failures[operation] += 1
@@ -89,7 +89,8 @@ def pytest_terminal_summary(terminalreporter):
     path = _write_summary(line, database)
     terminalreporter.write_line(line)
     for operation, count in sorted(SCHEMATHESIS_STATS.requests.items()):
-        statuses = ", ".join(f"{status}: {number}" for status, number in sorted(SCHEMATHESIS_STATS.statuses[operation].items()))
+        outcomes = SCHEMATHESIS_STATS.statuses[operation]
+        statuses = ", ".join(f"{outcome}: {number}" for outcome, number in sorted(outcomes.items()))
         failed = SCHEMATHESIS_STATS.failures[operation]
         terminalreporter.write_line(f"  {operation}: {count} requests, {failed} failed (statuses {statuses})")
     terminalreporter.write_line(f"  written to {path}")

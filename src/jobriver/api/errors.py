@@ -49,6 +49,11 @@ class ErrorCode(Enum):
     NOT_FOUND = (404, _("No API endpoint exists at this path."))
     PAYLOAD_TOO_LARGE = (413, _("The request body exceeds the limit of %(limit)s bytes."))
 
+    # Both APIs: a request that fails before any route reads it, such as a
+    # Host header outside ALLOWED_HOSTS or more query parameters than
+    # DATA_UPLOAD_MAX_NUMBER_FIELDS.
+    BAD_REQUEST = (400, _("The request is invalid: %(reason)s"))
+
     # Company API: server faults.
     INTERNAL_ERROR = (500, _("Internal server error. Quote the request ID when contacting support."))
     UPDATE_FAILED = (500, _("The job could not be updated. Quote the request ID when contacting support."))

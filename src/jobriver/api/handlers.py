@@ -2,7 +2,10 @@
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -37,6 +40,14 @@ def install_exception_handlers(api: NinjaAPI, *, unauthenticated: ErrorCode, int
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
         return error_response(request, ApiError(ErrorCode.NOT_FOUND))
+
+    @api.exception_handler(TooManyFieldsSent)
+    def on_too_many_fields(request: HttpRequest, error: TooManyFieldsSent) -> HttpResponse:
+        # Django raises it when a route reads a query string with too many parameters.
+        reason = _("the query string has more than %(limit)s parameters") % {
+            "limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        }
+        return error_response(request, ApiError(ErrorCode.BAD_REQUEST, reason=reason))
 
     @api.exception_handler(Exception)
     def on_unexpected(request: HttpRequest, error: Exception) -> HttpResponse:

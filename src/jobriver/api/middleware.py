@@ -2,7 +2,7 @@
 
 `ApiRequestMiddleware` wraps the whole stack: it gives each request an id,
 strips a trailing slash from API paths (so `/jobs/` is `/jobs`, never a
-redirect), turns the framework's bare 404 and 405 answers into the
+redirect), turns the framework's bare 400, 404 and 405 responses into the
 envelope, sets the `X-Request-Id` and `X-RateLimit-*` headers and writes one
 log line per API request.
 
@@ -17,9 +17,11 @@ import time
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from jobriver.api.envelope import error_response
@@ -73,6 +75,15 @@ class ApiLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = language
 
 
+def _bad_request_reason(request: HttpRequest) -> str:
+    """Return why Django responded 400 before any route ran."""
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return str(_("the Host header is missing or not in ALLOWED_HOSTS"))
+    return str(_("the request is malformed"))
+
+
 class ApiRequestMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -100,11 +111,13 @@ class ApiRequestMiddleware:
 
     @staticmethod
     def _envelope_bare_response(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        """Give the framework's own 404, 405 and 500 answers the API's envelope."""
+        """Give the framework's own 400, 404, 405 and 500 responses the API's envelope."""
         if getattr(response, "is_api_envelope", False):
             return response
 
         with translation.override(api_language(request)):
+            if response.status_code == 400:
+                return error_response(request, ApiError(ErrorCode.BAD_REQUEST, reason=_bad_request_reason(request)))
             if response.status_code == 404:
                 return error_response(request, ApiError(ErrorCode.NOT_FOUND))
             if response.status_code == 405:

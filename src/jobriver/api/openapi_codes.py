@@ -49,6 +49,10 @@ CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
         "within 60 s; Retry-After gives the seconds"
     ),
     ErrorCode.CREATION_FAILED: "the database failed while storing the lead",
+    ErrorCode.BAD_REQUEST: (
+        "the request fails before any route: the Host header is not allowed, or the query string has more "
+        "than 1000 parameters"
+    ),
     ErrorCode.SERVICE_UNAVAILABLE: (
         "the store of the rate limits and counters (Redis) cannot be reached; Retry-After gives the seconds"
     ),
@@ -66,8 +70,8 @@ def _authentication_codes(codes: ErrorCodes) -> tuple[ErrorCode, ...]:
     return tuple(result)
 
 
-# Server faults can answer any request once it has reached the pipeline.
-_SERVER_FAULTS = (ErrorCode.INTERNAL_ERROR, ErrorCode.SERVICE_UNAVAILABLE)
+# Any request can fail these: BAD_REQUEST before the route, the others in the server.
+_SERVER_FAULTS = (ErrorCode.BAD_REQUEST, ErrorCode.INTERNAL_ERROR, ErrorCode.SERVICE_UNAVAILABLE)
 
 COMPANY_AUTHENTICATION = (*_authentication_codes(COMPANY_CODES), *_SERVER_FAULTS)
 COMPANY_PERMISSION = (COMPANY_CODES.permission_denied,)

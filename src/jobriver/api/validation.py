@@ -23,6 +23,8 @@ _MESSAGES = {
     "int_type": _("%(field)s must be a whole number"),
     "int_parsing": _("%(field)s must be a whole number"),
     "int_from_float": _("%(field)s must be a whole number"),
+    # More digits than Pydantic converts (4300, Python's limit for int()).
+    "int_parsing_size": _("%(field)s is too large"),
     "bool_type": _("%(field)s must be true or false"),
     "bool_parsing": _("%(field)s must be true or false"),
     "float_type": _("%(field)s must be a number"),
