@@ -7,6 +7,7 @@ source address (127.0.x.y), so the per-address lockout of one test never
 blocks another.
 """
 
+import functools
 import itertools
 import os
 import signal
@@ -21,8 +22,9 @@ import httpx
 import pytest
 from django.core.management import call_command
 
+from jobriver.access import services as access_services
 from jobriver.access.models import ALL_PERMISSIONS
-from jobriver.access.services import IssuedKey, api_key_create
+from jobriver.access.services import IssuedKey
 from jobriver.companies.models import Company
 from jobriver.companies.services import company_create
 from jobriver.jobs.models import Category, Job, Technology
@@ -40,6 +42,29 @@ BASE_JOB = {
 }
 
 _source_addresses = itertools.count(2)
+
+# Every key and token plaintext that the session creates in this process, and
+# the log files of the servers it starts: tests/zz_secrets checks at the end
+# that none of these secrets reached the database or a log.
+CREATED_SECRETS: list[str] = []
+SERVER_LOGS: list[Path] = []
+
+
+def _recording_plaintext(create):
+    @functools.wraps(create)
+    def wrapper(*args, **kwargs) -> IssuedKey:
+        issued = create(*args, **kwargs)
+        CREATED_SECRETS.append(issued.plaintext)
+        return issued
+
+    return wrapper
+
+
+# Replaced before the test modules import the services, so that their
+# `from jobriver.access.services import api_key_create` gets the recorder.
+access_services.api_key_create = _recording_plaintext(access_services.api_key_create)
+access_services.admin_token_create = _recording_plaintext(access_services.admin_token_create)
+api_key_create = access_services.api_key_create
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +110,7 @@ def start_server(
     """
     port = _free_port(host)
     log_path = _output_dir() / f"{log_name}-{port}.log"
+    SERVER_LOGS.append(log_path)
     env = {**os.environ, "JOBRIVER_LOG_LEVEL": "INFO", **(extra_env or {})}
     env = {name: value for name, value in env.items() if value is not None}
     command = [sys.executable, "-m", "jobriver.cli", "serve", "--no-migrate", "--host", host, "--port", str(port)]
