@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from jobriver.api.fields import EMAIL_MAX_LENGTH, URL_MAX_LENGTH
@@ -13,6 +15,11 @@ LOCATION_MAX_LENGTH = 255
 SALARY_MAX = 1_000_000  # euros per year
 SLUG_MAX_LENGTH = 255
 SALARY_CURRENCY = "EUR"
+
+# Category.job_count and Technology.job_count count active jobs. The job
+# services keep them up to date in the transaction of each write, and
+# `jobriver manage recount_jobs` rebuilds them from the jobs.
+JOB_COUNT_HELP = _("Active jobs; kept up to date by every job write.")
 
 
 class LocationType(models.TextChoices):
@@ -62,6 +69,7 @@ class Category(models.Model):
     description = models.TextField(_("description"), null=True, blank=True)
     sort_order = models.IntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    job_count = models.IntegerField(_("active jobs"), default=0, editable=False, help_text=JOB_COUNT_HELP)
 
     class Meta:
         verbose_name = _("category")
@@ -81,6 +89,7 @@ class Technology(models.Model):
         _("category"), max_length=20, choices=TechnologyCategory.choices, default=TechnologyCategory.OTHER
     )
     is_trending = models.BooleanField(_("trending"), default=False)
+    job_count = models.IntegerField(_("active jobs"), default=0, editable=False, help_text=JOB_COUNT_HELP)
 
     class Meta:
         verbose_name = _("technology")
@@ -97,9 +106,17 @@ class Job(models.Model):
     `slug` is unique across the platform and fixed at creation. `search_text`
     holds the case-folded title and description, so that search matches
     German text case-insensitively on SQLite and PostgreSQL alike.
+
+    Every read of the company API filters by company first, and the indexes
+    those reads use start with the company, so a request reads only that
+    company's rows however many jobs the platform has. On PostgreSQL, migration 0003 adds
+    the trigram index `job_company_search_trgm` on (company, search_text).
     """
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("company"))
+    # No single-column indexes on the foreign keys: the composite indexes below start with them.
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("company"), db_index=False
+    )
     slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     description = models.TextField(_("description"))
@@ -124,6 +141,7 @@ class Job(models.Model):
         blank=True,
         related_name="jobs",
         verbose_name=_("category"),
+        db_index=False,
     )
     salary_min = models.PositiveIntegerField(_("minimum salary (EUR)"), null=True, blank=True)
     salary_max = models.PositiveIntegerField(_("maximum salary (EUR)"), null=True, blank=True)
@@ -181,3 +199,11 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+@receiver(pre_delete, sender=Company, dispatch_uid="jobs.uncount_company_jobs")
+def _uncount_company_jobs(sender, instance: Company, **kwargs) -> None:
+    """Take a company's active jobs out of the catalogue's counts before the cascade deletes them."""
+    from jobriver.jobs.services import job_counts_remove_company
+
+    job_counts_remove_company(company_id=instance.pk)

@@ -4,7 +4,7 @@ import math
 import re
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from jobriver.api.errors import ApiError, ErrorCode
 from jobriver.api.fields import MAX_DATABASE_ID
@@ -80,10 +80,8 @@ def _matches(name: str, search: str | None) -> bool:
 
 
 def category_list(*, search: str | None = None) -> list[Category]:
-    """Return the active categories by sort order, each with its count of active jobs."""
-    categories = Category.objects.filter(is_active=True).annotate(
-        job_count=Count("jobs", filter=Q(jobs__is_active=True))
-    )
+    """Return the active categories by sort order, each with `job_count`, its count of active jobs."""
+    categories = Category.objects.filter(is_active=True)
     # The catalogue is small; filtering here folds German case the same way on every database.
     return [category for category in categories.order_by("sort_order", "name") if _matches(category.name, search)]
 
@@ -91,8 +89,8 @@ def category_list(*, search: str | None = None) -> list[Category]:
 def technology_list(
     *, category: str | None = None, trending: bool | None = None, search: str | None = None
 ) -> list[Technology]:
-    """Return technologies by name, each with its count of active jobs."""
-    technologies = Technology.objects.annotate(job_count=Count("jobs", filter=Q(jobs__is_active=True)))
+    """Return technologies by name, each with `job_count`, its count of active jobs."""
+    technologies = Technology.objects.all()
     if category is not None:
         technologies = technologies.filter(category=category)
     if trending is not None:

@@ -4,12 +4,19 @@ Validation that needs the database (do the category and technologies
 exist?) and rules across fields (salary range, application target) run on
 the merged record before anything is written, so an invalid request never
 counts against the job limit and never leaves half a job behind.
+
+Each write also moves the `job_count` of the categories and technologies
+whose count of active jobs it changes, in the same transaction, so the
+catalogue's counts are exact without counting jobs on every read.
 """
 
 import logging
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Count, F, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -122,6 +129,105 @@ def _enforce_job_limit(company_id: int) -> None:
         )
 
 
+# Counts of active jobs per category and technology.
+
+
+def _count_changes(
+    *, category_id: int | None, technology_ids: Iterable[int], active: bool, sign: int
+) -> tuple[Counter, Counter]:
+    """Return what adding (sign 1) or removing (sign -1) one job does to the counts."""
+    categories: Counter[int] = Counter()
+    technologies: Counter[int] = Counter()
+    if active:
+        if category_id is not None:
+            categories[category_id] += sign
+        for technology_id in technology_ids:
+            technologies[technology_id] += sign
+    return categories, technologies
+
+
+def _apply_count_changes(model: type[Model], changes: Counter) -> None:
+    """Add each change to the row's `job_count`, locking the rows in id order first.
+
+    Every writer locks its categories, then its technologies, each in
+    ascending id order, so two transactions that change the same rows on
+    PostgreSQL wait for each other instead of deadlocking. The lock is FOR
+    NO KEY UPDATE, which a concurrent insert of a job that refers to the
+    same row (a FOR KEY SHARE lock) does not wait for. SQLite's IMMEDIATE
+    transactions already serialise every writer.
+    """
+    changes = {pk: change for pk, change in changes.items() if change}
+    if not changes:
+        return
+    if connection.features.has_select_for_update:
+        list(model.objects.select_for_update(no_key=True).filter(pk__in=changes).order_by("pk").values_list("pk"))
+
+    by_change: dict[int, list[int]] = {}
+    for pk, change in changes.items():
+        by_change.setdefault(change, []).append(pk)
+    for change, pks in by_change.items():
+        model.objects.filter(pk__in=pks).update(job_count=F("job_count") + change)
+
+
+def _apply_counts(categories: Counter, technologies: Counter) -> None:
+    _apply_count_changes(Category, categories)
+    _apply_count_changes(Technology, technologies)
+
+
+def _technology_ids(job_id: int) -> list[int]:
+    return list(Job.technologies.through.objects.filter(job_id=job_id).values_list("technology_id", flat=True))
+
+
+def job_counts_remove_company(*, company_id: int) -> None:
+    """Take all of a company's active jobs out of the counts; called before the company is deleted."""
+    active = Job.objects.filter(company_id=company_id, is_active=True)
+    categories = Counter(
+        {
+            category_id: -count
+            for category_id, count in active.exclude(category_id=None)
+            .values_list("category_id")
+            .annotate(count=Count("pk"))
+            .order_by()
+        }
+    )
+    links = Job.technologies.through.objects.filter(job__company_id=company_id, job__is_active=True)
+    technologies = Counter(
+        {technology_id: -count for technology_id, count in links.values_list("technology_id").annotate(count=Count("pk")).order_by()}
+    )
+    _apply_counts(categories, technologies)
+
+
+def job_counts_recount() -> tuple[int, int]:
+    """Recount every category's and technology's active jobs; return how many of each were wrong.
+
+    The jobs are locked against writes while they are counted (PostgreSQL:
+    a SHARE lock on the job tables; SQLite: the IMMEDIATE transaction), so
+    the counts match the jobs exactly when the transaction commits.
+    """
+    links = Job.technologies.through
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in (Job, links))
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")
+        active = Job.objects.filter(is_active=True)
+        category_counts = dict(
+            active.exclude(category_id=None).values_list("category_id").annotate(count=Count("pk")).order_by()
+        )
+        technology_counts = dict(
+            links.objects.filter(job__is_active=True).values_list("technology_id").annotate(count=Count("pk")).order_by()
+        )
+        wrong = []
+        for model, counts in ((Category, category_counts), (Technology, technology_counts)):
+            stored = dict(model.objects.values_list("pk", "job_count"))
+            changes = Counter({pk: counts.get(pk, 0) - count for pk, count in stored.items()})
+            _apply_count_changes(model, changes)
+            wrong.append(sum(1 for change in changes.values() if change))
+    if any(wrong):
+        logger.warning("job counts corrected categories=%s technologies=%s", wrong[0], wrong[1])
+    return wrong[0], wrong[1]
+
+
 def _save_with_unique_slug(job: Job) -> None:
     base = slug_base(job.title, fallback=SLUG_FALLBACK)
     for _attempt in range(SLUG_ATTEMPTS):
@@ -143,15 +249,43 @@ def job_create(*, api_key: ApiKey, data: JobCreateIn) -> Job:
     _apply(job, changes)
     _validate(job, changes)
 
+    technology_ids = set(changes.get("technologies") or [])
     with transaction.atomic():
         if job.is_active:
             _enforce_job_limit(api_key.company_id)
         _save_with_unique_slug(job)
-        job.technologies.set(changes.get("technologies") or [])
+        job.technologies.set(technology_ids)
         usage_count_job_created(api_key=api_key)
+        # Last, so that the catalogue rows stay locked for as short a time as possible.
+        _apply_counts(
+            *_count_changes(category_id=job.category_id, technology_ids=technology_ids, active=job.is_active, sign=1)
+        )
 
     logger.info("job created job_id=%s company_id=%s key_prefix=%s", job.pk, job.company_id, api_key.prefix)
     return job
+
+
+def _update_counts(job: Job, changes: dict[str, Any], *, was_active: bool, old_category_id: int | None) -> None:
+    """Set the job's technologies if they changed, and move the counts from its old state to its new one."""
+    technologies_change = "technologies" in changes
+    if not technologies_change and was_active == job.is_active and old_category_id == job.category_id:
+        return
+
+    old_technology_ids = _technology_ids(job.pk) if (was_active or technologies_change) else []
+    new_technology_ids = set(changes["technologies"]) if technologies_change else set(old_technology_ids)
+    if technologies_change:
+        job.technologies.set(new_technology_ids)
+
+    categories, technologies = _count_changes(
+        category_id=old_category_id, technology_ids=old_technology_ids, active=was_active, sign=-1
+    )
+    added_categories, added_technologies = _count_changes(
+        category_id=job.category_id, technology_ids=new_technology_ids, active=job.is_active, sign=1
+    )
+    # update() adds and keeps zero and negative sums, unlike Counter's `+`.
+    categories.update(added_categories)
+    technologies.update(added_technologies)
+    _apply_counts(categories, technologies)
 
 
 def job_update(*, job: Job, data: JobWriteIn) -> Job:
@@ -163,14 +297,14 @@ def job_update(*, job: Job, data: JobWriteIn) -> Job:
     try:
         with transaction.atomic():
             locked = Job.objects.select_for_update().get(pk=job.pk)
+            was_active, old_category_id = locked.is_active, locked.category_id
             becomes_active = changes.get("is_active") is True and not locked.is_active
             _apply(locked, changes)
             _validate(locked, changes)
             if becomes_active:
                 _enforce_job_limit(locked.company_id)
             locked.save()
-            if "technologies" in changes:
-                locked.technologies.set(changes["technologies"])
+            _update_counts(locked, changes, was_active=was_active, old_category_id=old_category_id)
     except DatabaseError:
         logger.exception("job update failed job_id=%s", job.pk)
         raise ApiError(ErrorCode.UPDATE_FAILED) from None
@@ -184,7 +318,16 @@ def job_delete(*, job: Job) -> None:
     job_id = job.pk
     try:
         with transaction.atomic():
-            job.delete()
+            # Locked and read afresh, so that the counts see the state that the delete removes.
+            locked = Job.objects.select_for_update().filter(pk=job_id).first()
+            if locked is not None:
+                technology_ids = _technology_ids(job_id) if locked.is_active else []
+                locked.delete()
+                _apply_counts(
+                    *_count_changes(
+                        category_id=locked.category_id, technology_ids=technology_ids, active=locked.is_active, sign=-1
+                    )
+                )
     except DatabaseError:
         logger.exception("job delete failed job_id=%s", job_id)
         raise ApiError(ErrorCode.DELETE_FAILED) from None
