@@ -227,14 +227,28 @@ JOBRIVER_DEFAULT_RATE_LIMIT = _env_int("JOBRIVER_DEFAULT_RATE_LIMIT", 60, minimu
 # docs/benchmarks.md compares every endpoint with. Off unless set.
 JOBRIVER_BENCHMARK_FLOOR = _env_bool("JOBRIVER_BENCHMARK_FLOOR", False)
 
+# Log lines: "plain" text, or "json" for one JSON object per line, for log
+# collectors. JSON lines carry the fields that a call passes in `extra`
+# (the API's request line: request_id, method, path, status, duration_ms,
+# key_prefix, company_id) as keys of their own.
+JOBRIVER_LOG_FORMAT = os.environ.get("JOBRIVER_LOG_FORMAT", "plain").strip().lower() or "plain"
+if JOBRIVER_LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"JOBRIVER_LOG_FORMAT must be plain or json, got {JOBRIVER_LOG_FORMAT!r}")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": JOBRIVER_LOG_FORMAT},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("JOBRIVER_LOG_LEVEL", "INFO")},
     "loggers": {

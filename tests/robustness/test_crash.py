@@ -3,7 +3,7 @@
 Several threads create jobs with distinct titles; after enough 201s the
 test kills the server's whole process group (granian's main process and
 both workers) with SIGKILL, starts a new server on the same database and
-checks every job: each one answered 201 is there as its 201 body showed
+checks every job: each one acknowledged with 201 is there as its 201 body showed
 it, and no job of the company is half-written.
 """
 

@@ -148,13 +148,14 @@ class ApiRequestMiddleware:
     @staticmethod
     def _log(request: HttpRequest, response: HttpResponse, started: float) -> None:
         principal = getattr(request, "principal", None)
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
         logger.info(
             "api_request request_id=%s method=%s path=%s status=%s duration_ms=%.1f key_prefix=%s company_id=%s",
             request.request_id,
             request.method,
             request.path_info,
             response.status_code,
-            (time.perf_counter() - started) * 1000,
+            duration_ms,
             getattr(principal, "key_prefix", "-"),
             getattr(principal, "company_id", "-"),
             extra={
@@ -162,6 +163,7 @@ class ApiRequestMiddleware:
                 "method": request.method,
                 "path": request.path_info,
                 "status": response.status_code,
+                "duration_ms": duration_ms,
                 "key_prefix": getattr(principal, "key_prefix", None),
                 "company_id": getattr(principal, "company_id", None),
             },
