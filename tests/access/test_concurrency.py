@@ -1,13 +1,9 @@
 """Limits and counters under parallel requests to the two-worker server.
 
-Each thread sends one request through its own HTTP client. A barrier
-releases the threads together, so that the requests overlap in the workers.
+Each thread sends one request through its own HTTP client (tests/parallel.py).
 """
 
-import threading
-from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from django.utils import timezone
@@ -16,7 +12,8 @@ from jobriver.access import keys
 from jobriver.access.usage import usage_of
 from jobriver.jobs.models import Job
 from tests.access import counter_state
-from tests.conftest import BASE_JOB, assert_error, make_client, next_source_address
+from tests.conftest import BASE_JOB, assert_error, next_source_address
+from tests.parallel import outcome_counts, send_parallel
 
 
 def _send_parallel(
@@ -27,25 +24,8 @@ def _send_parallel(
     source: str | None = None,
 ) -> list[httpx.Response]:
     """Send `count` requests at once, all from one source address, and return the responses in order."""
-    source = source or next_source_address()
-    barrier = threading.Barrier(count)
+    return send_parallel((server_url,), count, key, send, source)
 
-    def run(index: int) -> httpx.Response:
-        with make_client(server_url, key=key, source=source) as client:
-            barrier.wait()
-            response = send(client, index)
-            response.read()
-            return response
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
-
-
-def _codes(responses: list[httpx.Response]) -> Counter:
-    return Counter(
-        response.status_code if response.status_code < 300 else response.json()["error"]["code"]
-        for response in responses
-    )
 
 
 def test_parallel_requests_admit_limit(server_url, make_key):
@@ -53,7 +33,7 @@ def test_parallel_requests_admit_limit(server_url, make_key):
 
     responses = _send_parallel(server_url, 100, issued.plaintext, lambda client, index: client.get("/status"))
 
-    assert _codes(responses) == {200: 60, "RATE_LIMIT_EXCEEDED": 40}
+    assert outcome_counts(responses) == {200: 60, "RATE_LIMIT_EXCEEDED": 40}
     assert counter_state.hit_count(counter_state.credential_bucket(issued.credential)) == 60
     assert usage_of(credential=issued.credential, today=timezone.localdate()).requests_total == 60
 
@@ -77,7 +57,7 @@ def test_parallel_creates_at_limit(server_url, make_company, make_key, make_job)
         server_url, 10, issued.plaintext, lambda client, index: client.post("/jobs", json=BASE_JOB)
     )
 
-    assert _codes(responses) == {201: 1, "JOB_LIMIT_EXCEEDED": 9}
+    assert outcome_counts(responses) == {201: 1, "JOB_LIMIT_EXCEEDED": 9}
     assert Job.objects.filter(company=company, is_active=True).count() == 5
     assert usage_of(credential=issued.credential, today=timezone.localdate()).jobs_created == 5
 
@@ -96,7 +76,7 @@ def test_parallel_activations_at_limit(server_url, make_company, make_key, make_
         lambda client, index: client.patch(f"/jobs/{inactive[index].pk}", json={"is_active": True}),
     )
 
-    assert _codes(responses) == {200: 1, "JOB_LIMIT_EXCEEDED": 9}
+    assert outcome_counts(responses) == {200: 1, "JOB_LIMIT_EXCEEDED": 9}
     assert Job.objects.filter(company=company, is_active=True).count() == 3
 
 
@@ -106,7 +86,7 @@ def test_parallel_usage_counts_exactly(server_url, client_for, make_key):
 
     responses = _send_parallel(server_url, parallel, issued.plaintext, lambda client, index: client.get("/status"))
 
-    assert _codes(responses) == {200: parallel}
+    assert outcome_counts(responses) == {200: parallel}
     usage = client_for(issued.plaintext).get("/status").json()["data"]["usage"]
     assert usage["requests_total"] == parallel + 1
     assert usage["requests_today"] == parallel + 1
@@ -119,7 +99,7 @@ def test_parallel_failures_block_address(server_url, client_for, issued_key):
     responses = _send_parallel(server_url, 20, unknown, lambda client, index: client.get("/status"), source)
 
     # Requests that arrive after the fifth failure is stored find the address blocked.
-    codes = _codes(responses)
+    codes = outcome_counts(responses)
     assert set(codes) <= {"INVALID_API_KEY", "API_KEY_BLOCKED"}
     assert codes["INVALID_API_KEY"] >= 5
     assert_error(client_for(issued_key.plaintext, source=source).get("/status"), 403, "API_KEY_BLOCKED")
@@ -131,5 +111,5 @@ def test_five_parallel_failures_block(server_url, client_for, issued_key):
 
     responses = _send_parallel(server_url, 5, unknown, lambda client, index: client.get("/status"), source)
 
-    assert _codes(responses) == {"INVALID_API_KEY": 5}
+    assert outcome_counts(responses) == {"INVALID_API_KEY": 5}
     assert_error(client_for(issued_key.plaintext, source=source).get("/status"), 403, "API_KEY_BLOCKED")
