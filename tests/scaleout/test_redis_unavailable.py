@@ -8,9 +8,13 @@ import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from jobriver.access import keys
-from jobriver.access.models import AdminToken, ApiKey, RateLimitHit
+from jobriver.access.counters.redis import RedisCounters
+from jobriver.access.models import AdminToken, ApiKey, ApiKeyUsageDay, RateLimitHit
+from jobriver.access.selectors import api_keys_with_usage
+from jobriver.access.usage import usage_requests_by_day
 from tests.conftest import assert_error, make_client, start_server, stop_server
 from tests.scaleout.services import OwnRedis
 
@@ -107,3 +111,19 @@ def test_admits_again_after_restart(server_url, issued_key, own_redis):
     # request's count, which no flush had written to the row yet.
     assert response.status_code == 200
     assert response.json()["data"]["usage"]["requests_total"] == 1
+
+
+def test_pages_fall_back_to_rows(own_redis, redis_down, make_key, monkeypatch):
+    counters = RedisCounters(url=own_redis.url, prefix=f"jobriver-test-{uuid.uuid4().hex[:8]}:", flush_seconds=3600)
+    monkeypatch.setattr("jobriver.access.usage.get_counters", lambda: counters)
+    issued = make_key()
+    today = timezone.localdate()
+    ApiKey.objects.filter(pk=issued.credential.pk).update(requests_total=3, last_used_ip="127.0.9.9")
+    ApiKeyUsageDay.objects.create(api_key=issued.credential, day=today, requests=3)
+
+    [key] = api_keys_with_usage([ApiKey.objects.get(pk=issued.credential.pk)])
+    counts = usage_requests_by_day(api_key_ids=[issued.credential.pk], first_day=today, last_day=today)
+
+    assert key.requests_total == 3
+    assert key.last_used_ip == "127.0.9.9"
+    assert counts == {(issued.credential.pk, today): 3}

@@ -78,7 +78,7 @@ def _rate_limit_headers(state: RateLimitState) -> dict[str, str]:
 
 
 class CredentialAuth(APIKeyHeader):
-    """Shared pipeline; subclasses say how to find and limit their credential."""
+    """Shared pipeline; subclasses define how to find and limit their credential."""
 
     param_name = "X-API-Key"
     key_prefix: str

@@ -42,8 +42,8 @@ def admin_token_list(*, user_id: int | None = None) -> QuerySet[AdminToken]:
 def api_keys_with_usage(keys: Iterable[ApiKey]) -> list[ApiKey]:
     """Return the keys with their usage fields set to the exact counts, for pages that list keys.
 
-    Without Redis's answer the keys keep their rows' values, which lag by at
-    most about one flush interval, so that the page still renders.
+    If Redis does not respond, the keys keep their rows' values, which lag
+    by at most about one flush interval, so that the page still renders.
     """
     keys = list(keys)
     today = timezone.localdate()

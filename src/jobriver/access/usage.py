@@ -4,7 +4,7 @@ Without Redis every admitted request writes its counts to the credential's
 row at once. With REDIS_URL the counts live in Redis and reach the rows
 within about JOBRIVER_USAGE_FLUSH_SECONDS; the functions here read Redis's
 counts where they exist, so they are exact either way. Code that reads the
-rows directly (the admin site) sees the database's values.
+rows directly (the admin site) gets the database's values.
 """
 
 import datetime
@@ -26,7 +26,7 @@ def usage_count_job_created(*, api_key: ApiKey) -> None:
 
 
 def usage_of(*, credential: Credential, today: datetime.date) -> Usage:
-    """Return the credential's exact usage; raise CountersUnavailable if Redis does not answer."""
+    """Return the credential's exact usage; raise CountersUnavailable if Redis does not respond."""
     return get_counters().usage(credential=credential, today=today)
 
 
@@ -35,8 +35,8 @@ def usage_requests_by_day(
 ) -> dict[tuple[int, datetime.date], int]:
     """Return the requests per key and day in the range, for pages.
 
-    Without Redis's answer the database's counts are returned, which lag by
-    at most about one flush interval, so that a page still renders.
+    If Redis does not respond, the database's counts are returned, which lag
+    by at most about one flush interval, so that a page still renders.
     """
     try:
         return get_counters().requests_by_day(api_key_ids=api_key_ids, first_day=first_day, last_day=last_day)
@@ -46,5 +46,5 @@ def usage_requests_by_day(
 
 
 def usage_flush() -> int:
-    """Write the usage counts that Redis holds to the database rows now; return the rows written."""
+    """Write the usage counts stored in Redis to the database rows now; return the rows written."""
     return get_counters().flush_usage()

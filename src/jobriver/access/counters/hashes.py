@@ -8,8 +8,8 @@ change, so a flush can tell whether the hash changed while it was written.
 
 import datetime
 
-# How long a usage hash stays in Redis once the database row holds all of
-# its counts. A missing hash is seeded again from the row.
+# How long a usage hash stays in Redis once the database row contains all
+# of its counts. A missing hash is seeded again from the row.
 CLEAN_USAGE_TTL_SECONDS = 3600
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)

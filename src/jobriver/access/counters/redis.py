@@ -63,7 +63,7 @@ from jobriver.access.models import AdminToken, ApiKey, ApiKeyUsageDay
 
 logger = logging.getLogger(__name__)
 
-# How long a request waits for Redis before it is answered 503.
+# How long a request waits for Redis before the server responds 503.
 REDIS_TIMEOUT_SECONDS = 2.0
 
 
@@ -189,7 +189,7 @@ class RedisCounters(Counters):
         try:
             self._count(api_key, "jobs_created", day="", used_at=None, ip="")
         except CountersUnavailable:
-            # The job exists by now, so the request cannot fail any more.
+            # The job is committed by now, so the request must not fail.
             logger.error("jobs_created not counted key_id=%s: redis unreachable", api_key.pk)
 
     def _count(self, credential: Credential, counter: str, *, day: str, used_at: int | None, ip: str) -> None:
@@ -240,7 +240,7 @@ class RedisCounters(Counters):
         with self._redis("read usage"):
             fields = self.client.hgetall(self.usage_key(usage_kind(credential), credential.pk))
         if not fields:
-            # No hash: the row holds every count.
+            # Without a hash, the row contains every count.
             return SqlCounters().usage(credential=credential, today=today)
 
         used_at = fields.get("last_used_at")
