@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "jobriver.dashboard.middleware.DashboardSecurityHeadersMiddleware",
+    "jobriver.dashboard.middleware.PageSecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "jobriver.urls"
@@ -168,11 +168,6 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("JOBRIVER_HTTPS", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0  # one year
-if SESSION_COOKIE_SECURE:
-    # Behind a TLS-terminating proxy the server sees plain HTTP. Without the
-    # proxy's X-Forwarded-Proto, Django would send no HSTS header and reject
-    # the dashboard's HTTPS form posts as cross-origin (CSRF).
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The company dashboard's sign-in page, and where a successful sign-in lands.
 LOGIN_URL = "dashboard:login"
@@ -205,6 +200,13 @@ JOBRIVER_KEY_HASH_SECRET = os.environ.get("JOBRIVER_KEY_HASH_SECRET") or SECRET_
 
 # Client addresses: proxies whose X-Forwarded-For is believed (comma-separated CIDRs).
 JOBRIVER_TRUSTED_PROXIES = _env_list("JOBRIVER_TRUSTED_PROXIES")
+if SESSION_COOKIE_SECURE and JOBRIVER_TRUSTED_PROXIES:
+    # Behind a TLS-terminating proxy the server sees plain HTTP. Without the
+    # proxy's X-Forwarded-Proto, Django would send no HSTS header and reject
+    # the dashboard's HTTPS form posts as cross-origin (CSRF). Django believes
+    # this header from any peer, so it is read only when a proxy is configured,
+    # and ApiRequestMiddleware removes it from requests of other peers.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Shared counters. With REDIS_URL, the rate limits, the lockout and the usage
 # counters live in Redis, so that several servers share them without a

@@ -71,6 +71,11 @@ def _is_trusted_proxy(address: IPAddress | None) -> bool:
     return any(address.version == network.version and address in network for network in networks)
 
 
+def is_trusted_peer(request: HttpRequest) -> bool:
+    """Return whether the request's direct peer (REMOTE_ADDR) is in JOBRIVER_TRUSTED_PROXIES."""
+    return _is_trusted_proxy(parse_address(request.META.get("REMOTE_ADDR", "")))
+
+
 def client_ip(request: HttpRequest) -> str:
     """Return the client's address as text, as described in the module docstring."""
     peer = parse_address(request.META.get("REMOTE_ADDR", "")) or ipaddress.ip_address("0.0.0.0")

@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from jobriver.access.addresses import is_trusted_peer
 from jobriver.api.envelope import error_response
 from jobriver.api.errors import ApiError, ErrorCode
 
@@ -34,6 +35,21 @@ API_DEFAULT_LANGUAGE = "en"
 
 # The framework reports allowed methods in no fixed order; the Allow header lists them in this one.
 METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+# Granian sends `server: granian` unless the application sets its own value;
+# this one names no software and no version.
+SERVER_HEADER = "jobriver"
+
+# Headers that SecurityMiddleware and its neighbours set on the framework's
+# own response, kept when the envelope replaces that response.
+SECURITY_HEADERS = (
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Strict-Transport-Security",
+    "Content-Security-Policy",
+)
 
 
 def is_api_path(path: str) -> bool:
@@ -90,18 +106,32 @@ class ApiRequestMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.request_id = uuid.uuid4().hex
+        self._drop_untrusted_forwarded_proto(request)
         if not is_api_path(request.path_info):
             response = self.get_response(request)
             response["X-Request-Id"] = request.request_id
+            response["Server"] = SERVER_HEADER
             return response
 
         started = time.perf_counter()
         self._strip_trailing_slash(request)
-        response = self._envelope_bare_response(request, self.get_response(request))
+        bare = self.get_response(request)
+        response = self._envelope_bare_response(request, bare)
+        if response is not bare:
+            for name in SECURITY_HEADERS:
+                if name in bare:
+                    response[name] = bare[name]
 
         self._add_headers(request, response)
         self._log(request, response, started)
         return response
+
+    @staticmethod
+    def _drop_untrusted_forwarded_proto(request: HttpRequest) -> None:
+        # SECURE_PROXY_SSL_HEADER makes Django believe X-Forwarded-Proto from
+        # any peer; only a trusted proxy may say that the client used HTTPS.
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not is_trusted_peer(request):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
 
     @staticmethod
     def _strip_trailing_slash(request: HttpRequest) -> None:
@@ -139,6 +169,7 @@ class ApiRequestMiddleware:
     @staticmethod
     def _add_headers(request: HttpRequest, response: HttpResponse) -> None:
         response["X-Request-Id"] = request.request_id
+        response["Server"] = SERVER_HEADER
         state = getattr(request, "rate_limit", None)
         if state is not None:
             response["X-RateLimit-Limit"] = str(state.limit)
