@@ -110,7 +110,7 @@ class Job(models.Model):
     Every read of the company API filters by company first, and the indexes
     those reads use start with the company, so a request reads only that
     company's rows however many jobs the platform has. On PostgreSQL, migration 0003 adds
-    the trigram index `job_company_search_trgm` on (company, search_text).
+    the trigram index `job_search_trgm` on search_text.
     """
 
     # No single-column indexes on the foreign keys: the composite indexes below start with them.

@@ -271,10 +271,14 @@ def _update_counts(job: Job, changes: dict[str, Any], *, was_active: bool, old_c
     if not technologies_change and was_active == job.is_active and old_category_id == job.category_id:
         return
 
-    old_technology_ids = _technology_ids(job.pk) if (was_active or technologies_change) else []
+    # An inactive job, before and after, counts nowhere, so its old technologies need not be read.
+    counted = was_active or job.is_active
+    old_technology_ids = _technology_ids(job.pk) if counted else []
     new_technology_ids = set(changes["technologies"]) if technologies_change else set(old_technology_ids)
     if technologies_change:
         job.technologies.set(new_technology_ids)
+    if not counted:
+        return
 
     categories, technologies = _count_changes(
         category_id=old_category_id, technology_ids=old_technology_ids, active=was_active, sign=-1

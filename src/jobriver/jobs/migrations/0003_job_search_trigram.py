@@ -1,32 +1,34 @@
-"""On PostgreSQL only: a trigram index for search within one company's jobs.
+"""On PostgreSQL only: a trigram index on the jobs' search text.
 
-`search_text LIKE '%term%'` cannot use a B-tree index. A GIN index over
-(company_id, search_text gin_trgm_ops) finds the rows of one company that
-contain the term's trigrams, so a search reads only candidate rows of that
-company, however many jobs the platform has. The company column in a GIN
-index needs the btree_gin extension, the trigrams need pg_trgm; both ship
-with PostgreSQL's contrib modules (Debian's `postgresql` package).
+`search_text LIKE '%term%'` cannot use a B-tree index. With a GIN index of
+pg_trgm's trigrams, the planner can AND the jobs that contain a rare term
+with the company's jobs from `job_company_newest`, and read only the rows
+in both. For a common term it scans the company's jobs through the B-tree
+index instead. Either way a search reads no more rows than the company has
+jobs or the platform has matches, whichever is fewer. (A GIN index over
+company_id and the trigrams together, with btree_gin, was not chosen by
+PostgreSQL 15's planner even for a rare term, so it is not used.)
 
-CREATE EXTENSION needs a superuser, or, since PostgreSQL 13, where both
-extensions are trusted, a user with the CREATE privilege on the database.
-An operator can create them beforehand instead; IF NOT EXISTS then skips
-the step. On SQLite this migration does nothing: there a search filters the
-company's rows, found by the index on (company_id, id).
+CREATE EXTENSION needs a superuser, or, since PostgreSQL 13, where pg_trgm
+is a trusted extension, a user with the CREATE privilege on the database.
+An operator can create the extension beforehand instead; IF NOT EXISTS
+then skips the step. pg_trgm ships with PostgreSQL's contrib modules
+(Debian's `postgresql` package). On SQLite this migration does nothing:
+there a search filters the company's jobs, found by their index.
 
-Building the index locks writes to jobs_job until it is done: on a large
-platform, create it first with CREATE INDEX CONCURRENTLY under the same
-name, and this migration then leaves it as it is.
+Building the index blocks writes to jobs_job until it is done. On a large
+platform, create it beforehand with CREATE INDEX CONCURRENTLY and the same
+definition; this migration then leaves it as it is.
 """
 
 from django.db import migrations
 
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE EXTENSION IF NOT EXISTS btree_gin",
-    "CREATE INDEX IF NOT EXISTS job_company_search_trgm ON jobs_job USING gin (company_id, search_text gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS job_search_trgm ON jobs_job USING gin (search_text gin_trgm_ops)",
 ]
-# The extensions stay: other objects may use them.
-DROP = ["DROP INDEX IF EXISTS job_company_search_trgm"]
+# The extension stays: other objects may use it.
+DROP = ["DROP INDEX IF EXISTS job_search_trgm"]
 
 
 def _run(statements):
