@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jobriver.jobs import services
 from jobriver.jobs.models import Job
 from jobriver.slugs import SLUG_BASE_MAX_LENGTH, first_free_slug, slug_base
 from tests.conftest import BASE_JOB
@@ -202,3 +203,15 @@ def test_slug_for_longest_title(api, unique):
     assert first["slug"].startswith(f"{unique}-fachkraft-")
     assert len(first["slug"]) <= SLUG_BASE_MAX_LENGTH
     assert second["slug"] == f"{first['slug']}-2"
+
+
+@pytest.mark.parametrize(
+    "existing",
+    [[], [""], ["", "-2", "-3"], ["", "-3"], ["-2"], ["", "-2-2", "-koeln", "2", "-10"], ["", "-9", "-10", "-11"]],
+    ids=["untaken", "taken", "next", "gap", "suffix-only", "longer", "two-digits"],
+)
+def test_job_slug_matches_shared_rule(add_slugs, unique, existing):
+    base = f"bote-{unique}"
+    add_slugs(*(base + tail for tail in existing))
+
+    assert services._first_free_job_slug(base) == first_free_slug(Job, base)

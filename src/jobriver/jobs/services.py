@@ -11,12 +11,13 @@ catalogue's counts are exact without counting jobs on every read.
 """
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count, F, Model
+from django.db.models import Count, F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -228,10 +229,34 @@ def job_counts_recount() -> tuple[int, int]:
     return wrong[0], wrong[1]
 
 
+def _first_free_job_slug(base: str) -> str:
+    """Return what `first_free_slug(Job, base)` returns, reading the candidates through the slug index.
+
+    On SQLite, the `startswith` lookup is a LIKE, which folds case and so
+    scans every job. Slugs are lower-case ASCII, so the jobs whose slug
+    starts with "base-" are exactly those in the byte range from "base-" up
+    to "base." ("." follows "-" in ASCII), which the unique index on slug
+    serves. PostgreSQL's LIKE uses the index with varchar_pattern_ops that
+    Django creates for it, so there the shared helper is as fast.
+    """
+    if connection.vendor != "sqlite":
+        return first_free_slug(Job, base)
+
+    candidates = Job.objects.filter(Q(slug=base) | Q(slug__gte=f"{base}-", slug__lt=f"{base}."))
+    pattern = re.compile(rf"{re.escape(base)}-[0-9]+")
+    taken = {slug for slug in candidates.values_list("slug", flat=True) if slug == base or pattern.fullmatch(slug)}
+    if base not in taken:
+        return base
+    suffix = 2
+    while f"{base}-{suffix}" in taken:
+        suffix += 1
+    return f"{base}-{suffix}"
+
+
 def _save_with_unique_slug(job: Job) -> None:
     base = slug_base(job.title, fallback=SLUG_FALLBACK)
     for _attempt in range(SLUG_ATTEMPTS):
-        job.slug = first_free_slug(Job, base)
+        job.slug = _first_free_job_slug(base)
         try:
             with transaction.atomic():
                 job.save()
