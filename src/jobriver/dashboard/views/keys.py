@@ -4,14 +4,22 @@ Every change goes through access/services.py. The API reads the key on
 every request, so a change applies to the very next request.
 """
 
+import base64
+import binascii
+import hmac
+import secrets
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from jobriver.access.keys import hash_key
 from jobriver.access.models import ApiKey, KeyStatus
 from jobriver.access.selectors import api_key_get, api_key_list, api_keys_with_usage
 from jobriver.access.services import (
@@ -26,7 +34,32 @@ from jobriver.dashboard.forms import ApiKeyForm
 
 # The plaintext of a new key waits here between the create POST and the page
 # that shows it, and is deleted from the session when that page is rendered.
+# The session (a database row) keeps it only XOR-ed with a one-time pad of
+# random bytes, and the pad goes to the browser in a cookie, so neither the
+# database nor the cookie alone contains the key.
 NEW_KEY_SESSION_KEY = "dashboard_new_key"
+NEW_KEY_PAD_COOKIE = "dashboard_new_key_pad"
+NEW_KEY_PAD_MAX_AGE = 600  # seconds
+
+
+def _xor(data: bytes, pad: bytes) -> bytes:
+    return bytes(left ^ right for left, right in zip(data, pad, strict=True))
+
+
+def _seal(plaintext: str) -> tuple[str, str]:
+    """Return (the sealed plaintext, its pad), both base64 text."""
+    data = plaintext.encode("ascii")
+    pad = secrets.token_bytes(len(data))
+    return base64.b64encode(_xor(data, pad)).decode(), base64.b64encode(pad).decode()
+
+
+def _unseal(sealed: str, pad: str) -> str | None:
+    """Return the plaintext, or None when the pad is missing, malformed or of another key."""
+    try:
+        data = _xor(base64.b64decode(sealed, validate=True), base64.b64decode(pad, validate=True))
+        return data.decode("ascii")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
 
 
 def _company_key_or_404(request: HttpRequest, key_id: int) -> ApiKey:
@@ -67,8 +100,19 @@ def key_create(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            request.session[NEW_KEY_SESSION_KEY] = {"key_id": issued.credential.pk, "plaintext": issued.plaintext}
-            return redirect("dashboard:key_created", key_id=issued.credential.pk)
+            sealed, pad = _seal(issued.plaintext)
+            request.session[NEW_KEY_SESSION_KEY] = {"key_id": issued.credential.pk, "sealed": sealed}
+            response = redirect("dashboard:key_created", key_id=issued.credential.pk)
+            response.set_cookie(
+                NEW_KEY_PAD_COOKIE,
+                pad,
+                max_age=NEW_KEY_PAD_MAX_AGE,
+                path=reverse("dashboard:key_created", args=[issued.credential.pk]),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Strict",
+            )
+            return response
 
     return render(request, "dashboard/key_form.html", {"section": "keys", "form": form, "api_key": None})
 
@@ -80,12 +124,19 @@ def key_created(request, key_id: int):
     api_key = _company_key_or_404(request, key_id)
     plaintext = None
     stored = request.session.get(NEW_KEY_SESSION_KEY)
+    pad = request.COOKIES.get(NEW_KEY_PAD_COOKIE)
     if stored is not None and stored.get("key_id") == api_key.pk:
-        plaintext = stored["plaintext"]
+        plaintext = _unseal(stored.get("sealed", ""), pad) if pad else None
+        # A pad of another key can unseal to text of the right length; only this key's hash proves it.
+        if plaintext is not None and not hmac.compare_digest(hash_key(plaintext), api_key.key_hash):
+            plaintext = None
         del request.session[NEW_KEY_SESSION_KEY]
 
     context = {"section": "keys", "api_key": api_key, "plaintext": plaintext}
-    return render(request, "dashboard/key_created.html", context)
+    response: HttpResponse = render(request, "dashboard/key_created.html", context)
+    if pad is not None:
+        response.delete_cookie(NEW_KEY_PAD_COOKIE, path=request.path, samesite="Strict")
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
