@@ -12,6 +12,7 @@ WRK_SCRIPT = Path(__file__).resolve().parent / "wrk" / "replay.lua"
 WRK_THREADS = 1  # one wrk thread leaves the other core of a 2-core machine to the server
 WRK_TIMEOUT = "10s"
 RESULT_MARKER = "BENCH_RESULT "
+PROJECT_FRAME = "(jobriver/"  # py-spy names a frame "function (path relative to site-packages or src)"
 
 
 @dataclass
@@ -77,9 +78,16 @@ def start_profile(py_spy: str, pid: int, seconds: float, output: Path) -> subpro
 
 
 def top_frames(collapsed: Path, count: int = 12) -> dict[str, list[tuple[str, float]]]:
-    """Return the frames with the largest share of samples: inclusive ("total") and as the leaf ("self")."""
+    """Return the frames with the largest share of samples.
+
+    "total" counts a frame wherever it is on the stack, "project" does the
+    same for the project's own functions only, and "self" counts the
+    innermost frame. Samples include threads that wait inside a call (for a
+    lock or the database), so a share is of wall-clock time, not of CPU.
+    """
     inclusive: Counter[str] = Counter()
     leaf: Counter[str] = Counter()
+    project: Counter[str] = Counter()
     samples = 0
     for line in collapsed.read_text().splitlines():
         stack, _, number = line.rpartition(" ")
@@ -93,11 +101,14 @@ def top_frames(collapsed: Path, count: int = 12) -> dict[str, list[tuple[str, fl
         samples += weight
         for frame in set(frames):
             inclusive[frame] += weight
+            if PROJECT_FRAME in frame:
+                project[frame] += weight
         leaf[frames[-1]] += weight
     if samples == 0:
-        return {"total": [], "self": [], "samples": 0}
+        return {"total": [], "self": [], "project": [], "samples": 0}
     return {
         "samples": samples,
+        "project": [(frame, weight / samples) for frame, weight in project.most_common(count)],
         "total": [(frame, weight / samples) for frame, weight in inclusive.most_common(count)],
         "self": [(frame, weight / samples) for frame, weight in leaf.most_common(count)],
     }

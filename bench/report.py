@@ -103,17 +103,16 @@ def _profile_lines(profiles: dict) -> list[str]:
         name = next(endpoint.name for endpoint in ENDPOINTS if endpoint.slug == slug)
         lines += [
             "",
-            f"**{name}** ({profile['samples']:,} samples of worker 1; share of samples in which the frame is on the "
-            "stack, and in which it is the innermost frame):",
+            f"**{name}** ({profile['samples']:,} samples of worker 1's threads). The project's functions by the "
+            "share of samples in which they are on the stack:",
             "",
-            "| Frame | total | self |",
-            "|---|---:|---:|",
+            "| Function | share |",
+            "|---|---:|",
         ]
-        self_share = dict(profile["self"])
-        for frame, share in profile["total"]:
-            lines.append(f"| `{frame}` | {share:.0%} | {self_share.get(frame, 0):.0%} |")
+        for frame, share in profile["project"]:
+            lines.append(f"| `{frame}` | {share:.0%} |")
         lines.append("")
-        lines.append("Innermost frames: " + ", ".join(f"`{frame}` {share:.0%}" for frame, share in profile["self"][:8]))
+        lines.append("Innermost frames: " + ", ".join(f"`{frame}` {share:.0%}" for frame, share in profile["self"][:6]))
     return lines
 
 

@@ -85,14 +85,15 @@ def test_every_endpoint_answers(tiny_platform, tmp_path):
 def test_top_frames_from_collapsed(tmp_path):
     collapsed = tmp_path / "profile.txt"
     collapsed.write_text(
-        "process 1:\"python\";handle (a.py);query (db.py) 3\n"
-        "process 1:\"python\";handle (a.py);render (json.py) 1\n"
+        "process 1:\"python\";handle (jobriver/api.py);query (db.py) 3\n"
+        "process 1:\"python\";handle (jobriver/api.py);render (json.py) 1\n"
     )
 
     frames = load.top_frames(collapsed)
 
     assert frames["samples"] == 4
-    assert frames["total"][0] == ("handle (a.py)", 1.0)
+    assert frames["total"][0] == ("handle (jobriver/api.py)", 1.0)
+    assert frames["project"] == [("handle (jobriver/api.py)", 1.0)]
     assert frames["self"][0] == ("query (db.py)", 0.75)
 
 
