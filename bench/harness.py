@@ -47,6 +47,9 @@ LOG_LEVEL = "INFO"  # the server's default, so every request writes its log line
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite", help="default: sqlite")
+    parser.add_argument(
+        "--redis", action="store_true", help="keep rate limits, lockout and usage in a throw-away Redis (REDIS_URL)"
+    )
     parser.add_argument("--workers", type=int, default=1, help="granian worker processes (default 1)")
     parser.add_argument("--threads", type=int, default=None, help="blocking threads per worker (default: granian's)")
     parser.add_argument("--sizes", default="10k,1m", help="platform sizes, comma-separated: tiny, 10k, 1m")
@@ -87,7 +90,8 @@ def _python() -> Path:
 
 
 def _base_env() -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in {"DATABASE_URL", "JOBRIVER_LOG_LEVEL"}}
+    excluded = {"DATABASE_URL", "JOBRIVER_LOG_LEVEL", "REDIS_URL"}
+    env = {name: value for name, value in os.environ.items() if name not in excluded}
     env["JOBRIVER_BENCHMARK_FLOOR"] = "1"
     env.pop("SECRET_KEY", None)
     env.pop("JOBRIVER_KEY_HASH_SECRET", None)
@@ -246,6 +250,12 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown CPU"
 
 
+def _redis_version() -> str:
+    result = subprocess.run(["redis-server", "--version"], capture_output=True, text=True, check=False)
+    fields = dict(part.split("=", 1) for part in result.stdout.split() if "=" in part)
+    return fields.get("v", "unknown")
+
+
 def _commit() -> str:
     result = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
                             text=True, check=False)
@@ -286,16 +296,24 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True)
 
     cluster = postgres.start() if args.database == "postgres" else None
+    redis = None
     try:
+        redis = server.start_redis(out / "redis") if args.redis else None
         database = f"PostgreSQL {cluster.version()}" if cluster else f"SQLite {sqlite3.sqlite_version} (WAL)"
+        if redis:
+            database += f", counters in Redis {_redis_version()}"
         run = {"meta": _meta(args, database), "sizes": {}}
         for size in args.sizes:
             if cluster:
                 data_dir, env = _postgres_data(size, cluster)
             else:
                 data_dir, env = _sqlite_data(size)
+            if redis:
+                env = {**env, "REDIS_URL": redis.url}
             _bench_size(args, size, data_dir, env, out, run)
     finally:
+        if redis:
+            server.stop_redis(redis)
         if cluster:
             cluster.stop()
 

@@ -1,6 +1,7 @@
 """Start and stop `jobriver serve` for the benchmark, and read its workers' memory from /proc."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -160,3 +161,51 @@ class RssSampler:
     def __exit__(self, *exc_info) -> None:
         self._stop.set()
         self._thread.join()
+
+
+@dataclass
+class Redis:
+    process: subprocess.Popen
+    url: str
+    directory: Path
+
+
+def start_redis(directory: Path) -> Redis:
+    """Start a throw-away redis-server on a free loopback port, without persistence; wait until it replies."""
+    import redis
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError(
+            "redis-server was not found on PATH; install the Debian package 'redis-server' (bench/run does so as root)"
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    command = [
+        binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        "--dir", str(directory), "--logfile", str(directory / "redis.log"),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            client.ping()
+            return Redis(process, url, directory)
+        except redis.ConnectionError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+    process.kill()
+    process.wait()
+    raise RuntimeError(f"redis-server did not start; see {directory / 'redis.log'}")
+
+
+def stop_redis(instance: Redis) -> None:
+    instance.process.terminate()
+    try:
+        instance.process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        instance.process.kill()
+        instance.process.wait()

@@ -108,3 +108,32 @@ def test_report_section_replaced(tmp_path):
     assert text.startswith("# Benchmarks\n\nText.\n")
     assert "second" in text
     assert "first" not in text
+
+
+def _result(rps: float) -> dict:
+    return {
+        "rps": rps,
+        "failed": 0,
+        "latency_us": {"p50": 1_000_000 / rps, "p99": 4_000_000 / rps},
+        "rss_max_mib": {"7": 80.0},
+    }
+
+
+def test_report_renders_targets():
+    endpoints = {endpoint.slug: _result(1000.0 if endpoint.slug == "floor" else 400.0) for endpoint in requests.ENDPOINTS}
+    size = {"description": "small", "endpoints": endpoints, "peak_rss_mib": {"7": 90.0}}
+    meta = {
+        "date": "today", "command": "bench/run", "cpu": "CPU", "cores": 2, "memory_gib": 1.0, "kernel": "6",
+        "database": "SQLite", "workers": 1, "threads": None, "granian": "2", "log_level": "INFO", "python": "3",
+        "django": "5", "ninja": "1", "wrk": "wrk", "wrk_threads": 1, "connections": 32, "duration": 15, "warmup": 3,
+        "commit": "abc",
+    }
+    soak = {"requests": 20, "size": "small", "samples": [{"requests": 0, "rss_mib": {"7": 80.0}}, {"requests": 20, "rss_mib": {"7": 81.0}}]}
+
+    text = report.render({"meta": meta, "sizes": {"10k": size, "1m": size}, "soak": soak})
+
+    assert "| 10k: list ≥ 50% of the floor's req/s | 40% | **no** |" in text
+    assert "| 10k: status ≥ 60% of the floor's req/s | 40% | **no** |" in text
+    assert "| 10k: post ≥ 25% of the floor's req/s | 40% | yes |" in text
+    assert "| GET /jobs (20 items): cost at 1m ≤ 1.2× 10k | 1.00× | yes |" in text
+    assert "| memory flat over 20 requests | see above | yes |" in text
