@@ -5,7 +5,10 @@ The page keeps its hand-written text; a run replaces only the block between
 appended at the end when the page has no such block yet.
 """
 
+import argparse
+import json
 import re
+import sys
 from pathlib import Path
 
 from bench.requests import ENDPOINTS
@@ -18,6 +21,10 @@ SIZE_COST_TARGET = 1.2
 # The soak counts as flat when the RSS after the last chunk is at most this
 # much above the RSS after the first chunk (which has warmed the caches).
 FLAT_TOLERANCE_MIB = 5.0
+SOAK_ROW_REQUESTS = 10_000
+# The worker's main thread waits in `jobriver serve`'s call into granian for
+# the whole run; its frames say nothing about the requests.
+IDLE_PROJECT_FRAMES = ("(jobriver/cli.py)",)
 
 
 def _ms(microseconds: float) -> float:
@@ -83,7 +90,13 @@ def _soak_lines(soak: dict) -> tuple[list[str], bool]:
     pids = sorted(samples[0]["rss_mib"], key=int)
     header = "| Requests | " + " | ".join(f"worker {number} RSS MiB" for number in range(1, len(pids) + 1)) + " |"
     lines = [header, "|---:|" + "---:|" * len(pids)]
-    for sample in samples:
+    # One row per SOAK_ROW_REQUESTS requests, and the first and the last sample.
+    shown = [samples[0]]
+    for sample in samples[1:-1]:
+        if sample["requests"] // SOAK_ROW_REQUESTS > shown[-1]["requests"] // SOAK_ROW_REQUESTS:
+            shown.append(sample)
+    shown.append(samples[-1])
+    for sample in shown:
         values = " | ".join(_fmt(sample["rss_mib"][pid]) for pid in pids)
         lines.append(f"| {sample['requests']:,} | {values} |")
     first, last = samples[1] if len(samples) > 1 else samples[0], samples[-1]
@@ -110,7 +123,8 @@ def _profile_lines(profiles: dict) -> list[str]:
             "|---|---:|",
         ]
         for frame, share in profile["project"]:
-            lines.append(f"| `{frame}` | {share:.0%} |")
+            if not frame.endswith(IDLE_PROJECT_FRAMES):
+                lines.append(f"| `{frame}` | {share:.0%} |")
         lines.append("")
         lines.append("Innermost frames: " + ", ".join(f"`{frame}` {share:.0%}" for frame, share in profile["self"][:6]))
     return lines
@@ -190,3 +204,18 @@ def write_section(page: Path, section: str, block: str) -> None:
     else:
         text = text.rstrip("\n") + f"\n\n{replacement}\n"
     page.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Render a run's run.json into the page again, for example after a change to this module."""
+    parser = argparse.ArgumentParser(prog="python -m bench.report", description=main.__doc__)
+    parser.add_argument("run", type=Path, help="run.json of a run, in bench/.cache/results/<time>/")
+    parser.add_argument("--section", required=True, help="name of the block in the page to replace")
+    parser.add_argument("--output", type=Path, default=Path("docs/benchmarks.md"), help="Markdown page to write")
+    args = parser.parse_args(argv)
+    write_section(args.output, args.section, render(json.loads(args.run.read_text())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
