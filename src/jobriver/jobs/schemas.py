@@ -314,7 +314,7 @@ def job_to_dict(job: Job) -> dict[str, Any]:
 
 
 def category_to_dict(category: Category) -> dict[str, Any]:
-    """Return the category object; expects `job_count` annotated."""
+    """Return the category object of the API."""
     return {
         "id": category.id,
         "name": category.name,
@@ -326,7 +326,7 @@ def category_to_dict(category: Category) -> dict[str, Any]:
 
 
 def technology_to_dict(technology: Technology) -> dict[str, Any]:
-    """Return the technology object; expects `job_count` annotated."""
+    """Return the technology object of the API."""
     return {
         **technology_ref(technology),
         "job_count": technology.job_count,
