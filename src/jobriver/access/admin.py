@@ -95,6 +95,8 @@ class AdminTokenForm(CredentialForm):
     class Meta:
         model = AdminToken
         fields = ["user", "name", "permissions", "expires_at", "rate_limit"]
+        # Admin tokens belong to no company, so only the platform default applies.
+        help_texts = {"rate_limit": _("Requests per minute. Empty: the platform's default.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
