@@ -5,6 +5,7 @@ checks move only with its own jobs although the database is shared.
 """
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +14,7 @@ from django.db.models import Count, Q
 from jobriver.jobs.models import Category, Job, Technology
 from jobriver.jobs.schemas import JobWriteIn
 from jobriver.jobs.services import job_counts_recount, job_delete, job_update
+from tests.conftest import make_client
 
 
 def update(job: Job, **fields) -> Job:
@@ -284,3 +286,38 @@ def test_recount_leaves_exact_counts(catalogue, make_job):
     job_counts_recount()
 
     assert job_counts_recount() == (0, 0)
+
+
+def test_concurrent_writes_stay_exact(server_url, issued_key, catalogue):
+    """Parallel creates and updates that share catalogue rows neither fail nor lose a count."""
+    category, other, python, django, go = catalogue
+    rng = random.Random(11)
+    bodies = [
+        {
+            "title": f"Parallele Stelle {number}",
+            "description": "Wir suchen Verstärkung für unser Team in Köln, gern auch in Teilzeit und remote.",
+            "location": "Köln",
+            "category_id": rng.choice([category.pk, other.pk]),
+            "technologies": rng.sample([python.pk, django.pk, go.pk], 3),
+        }
+        for number in range(24)
+    ]
+
+    def create(body: dict) -> int:
+        with make_client(server_url, key=issued_key.plaintext) as client:
+            response = client.post("/jobs", json=body)
+            assert response.status_code == 201, response.text
+            job_id = response.json()["data"]["id"]
+            response = client.patch(f"/jobs/{job_id}", json={"technologies": body["technologies"][:1], "is_active": False})
+            assert response.status_code == 200, response.text
+            response = client.patch(f"/jobs/{job_id}", json={"is_active": True, "category_id": other.pk})
+            assert response.status_code == 200, response.text
+            return job_id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        created = list(pool.map(create, bodies))
+
+    assert len(created) == len(bodies)
+    for entry in catalogue:
+        assert stored(entry) == counted(entry), entry
+    assert stored(other) == len(bodies)
