@@ -352,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     key_commands = key.add_subparsers(dest="action", required=True, metavar="ACTION")
     create = key_commands.add_parser("create", help="create a key and print it once")
     create.add_argument("--company", required=True, help="company id or slug")
-    create.add_argument("--name", required=True, help="a name that says where the key is used")
+    create.add_argument("--name", required=True, help="a name that tells where the key is used")
     create.add_argument(
         "--permissions",
         type=_permissions,

@@ -160,7 +160,7 @@ STATIC_ROOT = DATA_DIR / "static"
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
-# Security defaults; the HTTPS-only ones switch on when the proxy says HTTPS.
+# Security defaults; the HTTPS-only ones switch on with JOBRIVER_HTTPS.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Principal:
-    """Who a request acts for, once authentication has passed."""
+    """The credential, address and company a request acts for, once authentication has passed."""
 
     credential: ApiKey | AdminToken
     key_prefix: str

@@ -22,7 +22,7 @@ SchemaT = TypeVar("SchemaT", bound=pydantic.BaseModel)
 
 
 class _BodyError(ValueError):
-    """The body is not a JSON document we accept; `reason` says why, in the request's language."""
+    """The body is not a JSON document we accept; `reason` is the cause, in the request's language."""
 
     def __init__(self, reason: str):
         super().__init__(reason)

@@ -72,7 +72,7 @@ class ErrorCode(Enum):
     )
     CREATION_FAILED = (500, _("The lead could not be created. Quote the request ID when contacting support."))
 
-    # Both APIs: Redis, which holds the limits and counters, cannot be reached,
+    # Both APIs: Redis, which stores the limits and counters, cannot be reached,
     # so no request is admitted unchecked.
     SERVICE_UNAVAILABLE = (503, _("The service is temporarily unavailable. Retry after %(retry_after)s seconds."))
 

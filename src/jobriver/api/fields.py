@@ -100,7 +100,7 @@ def _require_visible_character(value: str) -> str:
 
 
 def text(*, min_length: int = 0, max_length: int, visible: bool = False) -> Any:
-    """A string of bounded length, free of NUL and unpaired surrogates.
+    """Return a string type of bounded length, free of NUL and unpaired surrogates.
 
     With `visible`, it must also contain at least one visible character.
     """
@@ -155,7 +155,7 @@ QuerySearch = Annotated[
 
 
 def query_int(*, default: int, ge: int, le: int | None = None) -> Any:
-    """An integer query parameter; an empty value counts as absent."""
+    """Return an integer query-parameter type; an empty value counts as absent."""
     documented: dict[str, Any] = {"type": "integer", "minimum": ge, "default": default}
     if le is not None:
         documented["maximum"] = le
