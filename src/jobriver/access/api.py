@@ -23,5 +23,5 @@ router = Router(tags=["status"])
     ),
 )
 def status(request: HttpRequest) -> HttpResponse:
-    data = api_key_status(api_key_id=request.auth.credential.pk, rate_limit=request.rate_limit)
+    data = api_key_status(key=request.auth.credential, rate_limit=request.rate_limit)
     return success_response(request, data)

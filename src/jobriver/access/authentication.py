@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyHeader
@@ -26,6 +27,8 @@ from jobriver.access.lockout import lockout_record_failure, lockout_remaining
 from jobriver.access.models import AdminToken, ApiKey, KeyStatus
 from jobriver.access.ratelimit import RateLimitState, rate_limit_admit
 from jobriver.api.errors import ApiError, ErrorCode
+from jobriver.companies.models import Company
+from jobriver.rows import RowLookup
 
 logger = logging.getLogger(__name__)
 
@@ -194,8 +197,14 @@ class CompanyKeyAuth(CredentialAuth):
     codes = COMPANY_CODES
     bucket_prefix = "key"
 
+    key_by_hash = RowLookup(ApiKey, by="key_hash")
+    company_by_id = RowLookup(Company, by="id")
+
     def _lookup(self, key_hash: str) -> ApiKey | None:
-        return ApiKey.objects.select_related("company").filter(key_hash=key_hash).first()
+        key = self.key_by_hash.get(key_hash)
+        if key is not None:
+            key.company = self.company_by_id.get(key.company_id)
+        return key
 
     def _owner_enabled(self, credential: ApiKey) -> bool:
         return credential.company.api_access_enabled
@@ -230,8 +239,14 @@ class AdminTokenAuth(CredentialAuth):
     codes = ADMIN_CODES
     bucket_prefix = "admin"
 
+    token_by_hash = RowLookup(AdminToken, by="key_hash")
+    user_by_id = RowLookup(get_user_model(), by="id", fields=["id", "username", "is_active", "is_staff"])
+
     def _lookup(self, key_hash: str) -> AdminToken | None:
-        return AdminToken.objects.select_related("user").filter(key_hash=key_hash).first()
+        token = self.token_by_hash.get(key_hash)
+        if token is not None:
+            token.user = self.user_by_id.get(token.user_id)
+        return token
 
     def _owner_enabled(self, credential: AdminToken) -> bool:
         return credential.user.is_active and credential.user.is_staff

@@ -59,9 +59,12 @@ def api_keys_with_usage(keys: Iterable[ApiKey]) -> list[ApiKey]:
     return keys
 
 
-def api_key_status(*, api_key_id: int, rate_limit: RateLimitState) -> dict[str, Any]:
-    """Return the data of GET /status for a key, read fresh so usage includes this request."""
-    key = ApiKey.objects.select_related("company").get(pk=api_key_id)
+def api_key_status(*, key: ApiKey, rate_limit: RateLimitState) -> dict[str, Any]:
+    """Return the data of GET /status for the key that authenticated this request, with its company.
+
+    The key and company are as this request's authentication read them;
+    usage is read after this request was counted, so it includes it.
+    """
     company = key.company
     now = timezone.now()
     usage = usage_of(credential=key, today=timezone.localdate(now))
