@@ -27,6 +27,7 @@ from pathlib import Path
 from bench import load, postgres, report, server
 from bench.dataset import CATALOGUE_FILE, SIZES, TARGETS_FILE
 from bench.requests import ENDPOINTS, ENDPOINTS_BY_SLUG, check_endpoints, write_request_files
+from jobriver.cli import DEFAULT_THREADS
 
 logger = logging.getLogger("bench")
 
@@ -51,7 +52,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--redis", action="store_true", help="keep rate limits, lockout and usage in a throw-away Redis (REDIS_URL)"
     )
     parser.add_argument("--workers", type=int, default=1, help="granian worker processes (default 1)")
-    parser.add_argument("--threads", type=int, default=None, help="blocking threads per worker (default: granian's)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: the server's)")
     parser.add_argument("--sizes", default="10k,1m", help="platform sizes, comma-separated: tiny, 10k, 1m")
     parser.add_argument("--quick", action="store_true", help="3 s per endpoint, a 10,000-request soak, no profiles")
     parser.add_argument("--duration", type=float, default=None, help="seconds of wrk per endpoint (default 15)")
@@ -272,7 +273,7 @@ def _meta(args, database: str) -> dict:
         "kernel": platform.release(),
         "database": database,
         "workers": args.workers,
-        "threads": args.threads,
+        "threads": args.threads or DEFAULT_THREADS,
         "log_level": LOG_LEVEL,
         "python": platform.python_version(),
         "django": importlib.metadata.version("django"),

@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.server import free_port
 
 SHARED_BUFFERS = "1GB"
-# granian's default of blocking threads per worker can open this many connections under load.
+# Each worker thread keeps a connection; this leaves room for runs with many workers or threads.
 MAX_CONNECTIONS = 600
 USER = "jobriver"
 

@@ -141,8 +141,7 @@ def render(run: dict) -> str:
         "|---|---|",
         f"| Machine | {meta['cpu']}, {meta['cores']} cores, {meta['memory_gib']:.1f} GiB RAM, Linux {meta['kernel']} |",
         f"| Database | {meta['database']} |",
-        f"| Server | `jobriver serve --workers {meta['workers']}`"
-        f"{' --threads ' + str(meta['threads']) if meta['threads'] else ''} (granian {meta['granian']}), "
+        f"| Server | `jobriver serve --workers {meta['workers']} --threads {meta['threads']}` (granian {meta['granian']}), "
         f"log level {meta['log_level']} |",
         f"| Software | Python {meta['python']}, Django {meta['django']}, django-ninja {meta['ninja']} |",
         f"| Load | {meta['wrk']}, {meta['wrk_threads']} thread, {meta['connections']} connections, "

@@ -13,6 +13,12 @@ from typing import NoReturn
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+# Python threads serving requests in each worker. A few let one request run
+# while another waits for PostgreSQL or Redis. granian's own default for
+# WSGI is 512, and with that many threads under load each request waited
+# seconds for locks (the database's and logging's) and a worker's memory
+# grew to over 400 MiB in the benchmark.
+DEFAULT_THREADS = 4
 MAX_PORT = 65535
 
 
@@ -317,7 +323,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=_port, default=None, help=f"TCP port (default: JOBRIVER_PORT, else {DEFAULT_PORT})"
     )
     serve.add_argument("--workers", type=_positive_int, default=1, help="worker processes (default 1)")
-    serve.add_argument("--threads", type=_positive_int, default=None, help="blocking threads per worker")
+    serve.add_argument(
+        "--threads",
+        type=_positive_int,
+        default=DEFAULT_THREADS,
+        help=f"threads per worker that run requests (default {DEFAULT_THREADS})",
+    )
     serve.add_argument("--no-migrate", action="store_true", help="skip applying migrations first")
     serve.set_defaults(handler=cmd_serve)
 
