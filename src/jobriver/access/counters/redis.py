@@ -101,7 +101,7 @@ class RedisCounters(Counters):
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
             retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
         )
-        self._rate_limit = self.client.register_script(scripts.RATE_LIMIT)
+        self._admit = self.client.register_script(scripts.ADMIT)
         self._failure = self.client.register_script(scripts.RECORD_FAILURE)
         self._block = self.client.register_script(scripts.READ_BLOCK)
         self._record = self.client.register_script(scripts.RECORD_USAGE)
@@ -163,9 +163,15 @@ class RedisCounters(Counters):
     # Rate limit and usage.
 
     def admit(self, *, bucket: str, limit: int, credential: Credential, ip: str) -> RateLimitState:
+        now = timezone.now()
+        day = day_field(timezone.localdate(now)) if isinstance(credential, ApiKey) else ""
+        usage_keys, usage_args = self._usage_call(
+            credential, "requests_total", day=day, used_at=to_microseconds(now), ip=ip
+        )
         with self._redis("rate limit"):
-            allowed, count, oldest, seconds, microseconds = self._rate_limit(
-                keys=[self.rate_limit_key(bucket)], args=[limit, WINDOW_SECONDS, secrets.token_hex(8)]
+            allowed, count, oldest, seconds, microseconds, counted = self._admit(
+                keys=[self.rate_limit_key(bucket), *usage_keys],
+                args=[limit, WINDOW_SECONDS, secrets.token_hex(8), *usage_args],
             )
         state = rate_limit_state(
             allowed=bool(allowed),
@@ -175,9 +181,8 @@ class RedisCounters(Counters):
             now=_redis_clock(seconds, microseconds),
         )
         if state.allowed:
-            now = timezone.now()
-            day = day_field(timezone.localdate(now)) if isinstance(credential, ApiKey) else ""
-            self._count(credential, "requests_total", day=day, used_at=to_microseconds(now), ip=ip)
+            if not counted:
+                self._count(credential, "requests_total", day=day, used_at=to_microseconds(now), ip=ip)
             self._flusher.ensure_running()
         return state
 
@@ -192,10 +197,17 @@ class RedisCounters(Counters):
             # The job is committed by now, so the request must not fail.
             logger.error("jobs_created not counted key_id=%s: redis unreachable", api_key.pk)
 
-    def _count(self, credential: Credential, counter: str, *, day: str, used_at: int | None, ip: str) -> None:
+    def _usage_call(
+        self, credential: Credential, counter: str, *, day: str, used_at: int | None, ip: str
+    ) -> tuple[list[str], list[object]]:
+        """Return the keys and arguments of record_usage in the scripts for one use of `credential`."""
         kind = usage_kind(credential)
         keys = [self.usage_key(kind, credential.pk), self.dirty_key]
         args = [f"{kind}:{credential.pk}", counter, day, "" if used_at is None else used_at, ip]
+        return keys, args
+
+    def _count(self, credential: Credential, counter: str, *, day: str, used_at: int | None, ip: str) -> None:
+        keys, args = self._usage_call(credential, counter, day=day, used_at=used_at, ip=ip)
         with self._redis("count usage"):
             if self._record(keys=keys, args=args):
                 return

@@ -5,23 +5,24 @@ number passed to a Redis command is written with 17 significant digits, so
 the scores keep their full precision.
 """
 
-# KEYS[1]: the bucket's sorted set of admitted request times.
-# ARGV[1]: the limit, ARGV[2]: the window in seconds, ARGV[3]: a unique member name.
-# Returns {admitted (1 or 0), requests in the window before this one,
-# time of the oldest of them or nil, clock seconds, clock microseconds}.
-RATE_LIMIT = """
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local count = redis.call('ZCARD', KEYS[1])
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2] or false
-if count >= tonumber(ARGV[1]) then
-    return {0, count, oldest, clock[1], clock[2]}
+# The rate-limit check, as a Lua function of the bucket's sorted set of
+# admitted request times, the limit, the window in seconds and a unique
+# member name. Returns admitted (1 or 0), the requests in the window before
+# this one, the time of the oldest of them or false, and Redis's clock.
+_ADMIT_FUNCTION = """
+local function admit(bucket, limit, window, member)
+    local clock = redis.call('TIME')
+    local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+    redis.call('ZREMRANGEBYSCORE', bucket, '-inf', now - window)
+    local count = redis.call('ZCARD', bucket)
+    local oldest = redis.call('ZRANGE', bucket, 0, 0, 'WITHSCORES')[2] or false
+    if count >= limit then
+        return 0, count, oldest, clock
+    end
+    redis.call('ZADD', bucket, now, member)
+    redis.call('PEXPIRE', bucket, window * 1000)
+    return 1, count, oldest, clock
 end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], window * 1000)
-return {1, count, oldest, clock[1], clock[2]}
 """
 
 # KEYS[1]: the address's sorted set of failure times, KEYS[2]: its block key.
@@ -54,32 +55,62 @@ local clock = redis.call('TIME')
 return {redis.call('GET', KEYS[1]), clock[1], clock[2]}
 """
 
-# KEYS[1]: the credential's usage hash, KEYS[2]: the set of hashes that the
-# database rows do not hold yet. ARGV[1]: the hash's member name in that set,
-# ARGV[2]: the counter field, ARGV[3]: the day field or '', ARGV[4]: the time
-# of use in epoch microseconds or '', ARGV[5]: the client address.
+# Counting one use, as a Lua function. Its arguments: the credential's usage
+# hash, the set of hashes that the database rows do not contain yet, the
+# hash's member name in that set, the counter field, the day field or '',
+# the time of use in epoch microseconds or '', and the client address.
 # Returns 0 and changes nothing if the hash is missing, because it must be
-# seeded from the database row first; else 1.
-RECORD_USAGE = """
-if redis.call('EXISTS', KEYS[1]) == 0 then
-    return 0
-end
-redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
-if ARGV[3] ~= '' then
-    redis.call('HINCRBY', KEYS[1], ARGV[3], 1)
-end
-if ARGV[4] ~= '' then
-    local last = tonumber(redis.call('HGET', KEYS[1], 'last_used_at') or '0')
-    if tonumber(ARGV[4]) >= last then
-        redis.call('HSET', KEYS[1], 'last_used_at', ARGV[4], 'last_used_ip', ARGV[5])
+# seeded from the database row first. Otherwise returns 1.
+_RECORD_USAGE_FUNCTION = """
+local function record_usage(hash, dirty, member, counter, day, used_at, ip)
+    if redis.call('EXISTS', hash) == 0 then
+        return 0
     end
+    redis.call('HINCRBY', hash, counter, 1)
+    if day ~= '' then
+        redis.call('HINCRBY', hash, day, 1)
+    end
+    if used_at ~= '' then
+        local last = tonumber(redis.call('HGET', hash, 'last_used_at') or '0')
+        if tonumber(used_at) >= last then
+            redis.call('HSET', hash, 'last_used_at', used_at, 'last_used_ip', ip)
+        end
+    end
+    redis.call('HINCRBY', hash, 'version', 1)
+    -- A hash with counts that the row lacks must not expire.
+    redis.call('PERSIST', hash)
+    redis.call('SADD', dirty, member)
+    return 1
 end
-redis.call('HINCRBY', KEYS[1], 'version', 1)
--- A hash with counts that the row lacks must not expire.
-redis.call('PERSIST', KEYS[1])
-redis.call('SADD', KEYS[2], ARGV[1])
-return 1
 """
+
+# KEYS: the bucket, the usage hash, the dirty set. ARGV: the limit, the
+# window in seconds, a unique member name, then the arguments of
+# record_usage after the two keys. Admits and counts a request in one round
+# trip. Returns {admitted, requests in the window before this one, oldest
+# time or false, clock seconds, clock microseconds, counted (1 or 0)}. An
+# admitted request that was not counted needs its usage hash seeded.
+ADMIT = (
+    _ADMIT_FUNCTION
+    + _RECORD_USAGE_FUNCTION
+    + """
+local admitted, count, oldest, clock = admit(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3])
+local counted = 0
+if admitted == 1 then
+    counted = record_usage(KEYS[2], KEYS[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8])
+end
+return {admitted, count, oldest, clock[1], clock[2], counted}
+"""
+)
+
+# KEYS: the usage hash, the dirty set. ARGV: the arguments of record_usage
+# after the two keys. Returns what record_usage returns.
+RECORD_USAGE = (
+    _RECORD_USAGE_FUNCTION
+    + """
+return record_usage(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+"""
+)
 
 # KEYS[1]: the usage hash. ARGV[1]: its expiry in milliseconds, then field,
 # value pairs read from the database row. Writes only if the hash is still
