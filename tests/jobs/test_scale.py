@@ -36,9 +36,8 @@ def captured_sql(call) -> list[str]:
 
 
 def list_page(company_id: int, **filters) -> list[dict]:
-    jobs = selectors.job_list(company_id=company_id, **filters)
-    page, _pagination = selectors.paginate(jobs, page=1, per_page=20)
-    return [job_to_dict(job) for job in page]
+    jobs, _pagination = selectors.job_list(company_id=company_id, page=1, per_page=20, **filters)
+    return [job_to_dict(job) for job in jobs]
 
 
 # Query counts.
@@ -74,7 +73,9 @@ def test_list_queries_pinned(crowded_company, make_job, make_key, filters):
 def test_detail_queries_pinned(crowded_company):
     job_id = Job.objects.filter(company=crowded_company).values_list("pk", flat=True).first()
 
-    queries = captured_sql(lambda: job_to_dict(selectors.job_get(company_id=crowded_company.pk, job_id=str(job_id))))
+    queries = captured_sql(
+        lambda: job_to_dict(selectors.job_detail(company_id=crowded_company.pk, job_id=str(job_id)))
+    )
 
     assert len(queries) == 2
 
@@ -234,7 +235,7 @@ def test_rare_search_uses_trigram_index(platform):
 def test_detail_plan_uses_index(platform):
     job_id = Job.objects.filter(company_id=platform["big"]).values_list("pk", flat=True).first()
 
-    (sql,) = job_queries(lambda: selectors.job_get(company_id=platform["big"], job_id=str(job_id)))
+    (sql,) = job_queries(lambda: selectors.job_detail(company_id=platform["big"], job_id=str(job_id)))
 
     accesses = job_table_access(sql)
     assert len(accesses) == 1

@@ -66,14 +66,15 @@ _WRITE_BODY_DESCRIPTION = (
     ),
 )
 def jobs_list(request: HttpRequest, filters: Query[JobListQuery]) -> HttpResponse:
-    jobs = selectors.job_list(
+    jobs, pagination = selectors.job_list(
         company_id=request.auth.company_id,
+        page=filters.page,
+        per_page=filters.per_page,
         is_active=filters.is_active,
         category_id=filters.category_id,
         search=filters.search,
     )
-    page, pagination = selectors.paginate(jobs, page=filters.page, per_page=filters.per_page)
-    return success_response(request, {"jobs": [job_to_dict(job) for job in page], "pagination": pagination})
+    return success_response(request, {"jobs": [job_to_dict(job) for job in jobs], "pagination": pagination})
 
 
 @router.post(
@@ -97,7 +98,7 @@ def jobs_list(request: HttpRequest, filters: Query[JobListQuery]) -> HttpRespons
 def jobs_create(request: HttpRequest) -> HttpResponse:
     data = validate_payload(read_json_object(request), JobCreateIn)
     job = services.job_create(api_key=request.auth.credential, data=data)
-    job = selectors.job_get(company_id=request.auth.company_id, job_id=str(job.pk))
+    job = selectors.job_detail(company_id=request.auth.company_id, job_id=str(job.pk))
     return success_response(request, job_to_dict(job), status=201)
 
 
@@ -111,7 +112,7 @@ def jobs_create(request: HttpRequest) -> HttpResponse:
     ),
 )
 def jobs_detail(request: HttpRequest, job_id: JobPathId) -> HttpResponse:
-    job = selectors.job_get(company_id=request.auth.company_id, job_id=job_id)
+    job = selectors.job_detail(company_id=request.auth.company_id, job_id=job_id)
     return success_response(request, job_to_dict(job))
 
 
@@ -119,7 +120,7 @@ def _update(request: HttpRequest, job_id: str) -> HttpResponse:
     job = selectors.job_get(company_id=request.auth.company_id, job_id=job_id)
     data = validate_payload(read_json_object(request), JobWriteIn)
     services.job_update(job=job, data=data)
-    job = selectors.job_get(company_id=request.auth.company_id, job_id=job_id)
+    job = selectors.job_detail(company_id=request.auth.company_id, job_id=job_id)
     return success_response(request, job_to_dict(job))
 
 

@@ -29,9 +29,6 @@ from jobriver.jobs.models import (
     SALARY_MAX,
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
-    Category,
-    Job,
-    Technology,
 )
 
 MAX_TECHNOLOGIES_PER_JOB = 50
@@ -274,62 +271,72 @@ def _utc(moment: datetime.datetime | None) -> str | None:
     return moment.astimezone(datetime.UTC).strftime(UTC_TIMESTAMP_FORMAT)
 
 
-def technology_ref(technology: Technology) -> dict[str, Any]:
-    return {"id": technology.id, "name": technology.name, "slug": technology.slug, "category": technology.category}
-
-
-def job_to_dict(job: Job) -> dict[str, Any]:
-    """Return the job object of the API; expects `category` and `technologies` prefetched."""
-    category = job.category
+def technology_ref(technology: dict[str, Any]) -> dict[str, Any]:
+    """Return the technology reference of the API from a row with id, name, slug and category."""
     return {
-        "id": job.id,
-        "slug": job.slug,
-        "title": job.title,
-        "description": job.description,
-        "requirements": job.requirements,
-        "benefits": job.benefits,
-        "location": job.location,
-        "latitude": job.latitude,
-        "longitude": job.longitude,
-        "location_type": job.location_type,
-        "employment_type": job.employment_type,
-        "experience_level": job.experience_level,
-        "category": {"id": category.id, "name": category.name, "slug": category.slug} if category else None,
-        "salary": {"min": job.salary_min, "max": job.salary_max, "currency": SALARY_CURRENCY},
-        "technologies": [technology_ref(technology) for technology in job.technologies.all()],
-        "apply_type": job.apply_type,
-        "apply_url": job.apply_url,
-        "apply_email": job.apply_email,
-        "is_featured": job.is_featured,
-        "is_active": job.is_active,
-        "applications_count": job.applications_count,
-        "start_date": job.start_date.isoformat() if job.start_date else None,
-        "languages_required": job.languages_required,
-        "soft_skills": job.soft_skills,
-        "published_at": _utc(job.published_at),
-        "expires_at": _utc(job.expires_at),
-        "created_at": _utc(job.created_at),
-        "updated_at": _utc(job.updated_at),
+        "id": technology["id"],
+        "name": technology["name"],
+        "slug": technology["slug"],
+        "category": technology["category"],
     }
 
 
-def category_to_dict(category: Category) -> dict[str, Any]:
-    """Return the category object of the API."""
+def job_to_dict(job: dict[str, Any]) -> dict[str, Any]:
+    """Return the job object of the API from a row of `selectors.job_list` or `selectors.job_detail`."""
+    category_id = job["category_id"]
+    start_date = job["start_date"]
     return {
-        "id": category.id,
-        "name": category.name,
-        "slug": category.slug,
-        "icon": category.icon,
-        "description": category.description,
-        "job_count": category.job_count,
+        "id": job["id"],
+        "slug": job["slug"],
+        "title": job["title"],
+        "description": job["description"],
+        "requirements": job["requirements"],
+        "benefits": job["benefits"],
+        "location": job["location"],
+        "latitude": job["latitude"],
+        "longitude": job["longitude"],
+        "location_type": job["location_type"],
+        "employment_type": job["employment_type"],
+        "experience_level": job["experience_level"],
+        "category": (
+            {"id": category_id, "name": job["category__name"], "slug": job["category__slug"]}
+            if category_id is not None
+            else None
+        ),
+        "salary": {"min": job["salary_min"], "max": job["salary_max"], "currency": SALARY_CURRENCY},
+        "technologies": [technology_ref(technology) for technology in job["technologies"]],
+        "apply_type": job["apply_type"],
+        "apply_url": job["apply_url"],
+        "apply_email": job["apply_email"],
+        "is_featured": job["is_featured"],
+        "is_active": job["is_active"],
+        "applications_count": job["applications_count"],
+        "start_date": start_date.isoformat() if start_date else None,
+        "languages_required": job["languages_required"],
+        "soft_skills": job["soft_skills"],
+        "published_at": _utc(job["published_at"]),
+        "expires_at": _utc(job["expires_at"]),
+        "created_at": _utc(job["created_at"]),
+        "updated_at": _utc(job["updated_at"]),
     }
 
 
-def technology_to_dict(technology: Technology) -> dict[str, Any]:
-    """Return the technology object of the API."""
+def category_to_dict(category: dict[str, Any]) -> dict[str, Any]:
+    """Return the category object of the API from a row of `selectors.category_list`."""
+    return {
+        "id": category["id"],
+        "name": category["name"],
+        "slug": category["slug"],
+        "icon": category["icon"],
+        "description": category["description"],
+        "job_count": category["job_count"],
+    }
+
+
+def technology_to_dict(technology: dict[str, Any]) -> dict[str, Any]:
+    """Return the technology object of the API from a row of `selectors.technology_list`."""
     return {
         **technology_ref(technology),
-        "job_count": technology.job_count,
-        "is_trending": technology.is_trending,
+        "job_count": technology["job_count"],
+        "is_trending": technology["is_trending"],
     }
-
