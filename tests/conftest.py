@@ -27,7 +27,7 @@ from jobriver.access.models import ALL_PERMISSIONS
 from jobriver.access.services import IssuedKey
 from jobriver.companies.models import Company
 from jobriver.companies.services import company_create
-from jobriver.jobs.models import Category, Job, Technology
+from jobriver.jobs.models import Category, Job, JobSlugSequence, Technology
 from jobriver.jobs.schemas import JobCreateIn
 from jobriver.jobs.services import job_create
 
@@ -272,6 +272,17 @@ def make_job(issued_key):
         return job_create(api_key=(key or issued_key).credential, data=JobCreateIn.model_validate(body))
 
     return factory
+
+
+def remove_jobs_with_slug_base(base: str) -> None:
+    """Delete the jobs whose slug is `base` or `base-N…` and the sequences of those bases.
+
+    The next job of `base` then gets the slug `base` again, as on a new
+    platform, so that a test can assert exact suffixes.
+    """
+    pattern = rf"^{base}(-[0-9]+)*$"
+    Job.objects.filter(slug__regex=pattern).delete()
+    JobSlugSequence.objects.filter(base__regex=pattern).delete()
 
 
 def assert_error(response: httpx.Response, status: int, code: str, field: str | None = None) -> dict:

@@ -201,6 +201,36 @@ class Job(models.Model):
         return self.title
 
 
+class JobSlugSequence(models.Model):
+    """The last slug suffix handed out for one slug base, such as `koch-m-w-d` for "Koch (m/w/d)".
+
+    Each job create advances its base's row in one statement and takes the
+    new value: 1 gives the slug `base`, n > 1 gives `base-n`. The value only
+    grows, so no suffix is handed out twice: the slug of a deleted job does
+    not go to a later job, and an old link to it never leads to a different
+    job. The advance is part of the create's transaction and rolls back
+    with it. Values are skipped when the slug belongs to a job of another
+    base, as `developer-2` of "Developer 2" does for the second "Developer".
+    The create then jumps past the slugs in use.
+
+    Migration 0004 filled the rows from the slugs of the jobs that existed
+    before. It counted a slug with a numeric tail for the shorter base only,
+    so one of those older slugs can come back after its job is deleted: the
+    slug `developer-2` of a job titled "Developer 2", for the next job of
+    that title.
+    """
+
+    base = models.CharField(_("slug base"), max_length=SLUG_MAX_LENGTH, primary_key=True)
+    last_suffix = models.PositiveIntegerField(_("last suffix"))
+
+    class Meta:
+        verbose_name = _("job slug sequence")
+        verbose_name_plural = _("job slug sequences")
+
+    def __str__(self) -> str:
+        return f"{self.base}: {self.last_suffix}"
+
+
 @receiver(pre_delete, sender=Company, dispatch_uid="jobs.uncount_company_jobs")
 def _uncount_company_jobs(sender, instance: Company, **kwargs) -> None:
     """Take a company's active jobs out of the catalogue's counts before the cascade deletes them."""

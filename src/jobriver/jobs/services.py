@@ -11,13 +11,12 @@ catalogue's counts are exact without counting jobs on every read.
 """
 
 import logging
-import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Count, F, Model, Q
+from django.db.models import Count, F, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,13 +28,15 @@ from jobriver.companies.models import Company
 from jobriver.jobs.models import ApplyType, Category, Job, Technology
 from jobriver.jobs.schemas import JobCreateIn, JobWriteIn
 from jobriver.jobs.search import job_search_text
-from jobriver.slugs import first_free_slug, slug_base
+from jobriver.jobs.slug_sequence import job_slug, slug_highest_suffix, slug_sequence_advance
+from jobriver.slugs import slug_base
 
 logger = logging.getLogger(__name__)
 
-# Concurrent creates with one title can pick the same free slug; the loser
-# of the unique-index race tries the next one.
-SLUG_ATTEMPTS = 25
+# Every attempt after the first follows a slug that belongs to another job
+# (see _save_with_unique_slug). A second collision in a row happens only when
+# a concurrent create of another base commits the new slug first.
+SLUG_ATTEMPTS = 5
 SLUG_FALLBACK = "job"
 
 _SCALAR_FIELDS = (
@@ -229,34 +230,20 @@ def job_counts_recount() -> tuple[int, int]:
     return wrong[0], wrong[1]
 
 
-def _first_free_job_slug(base: str) -> str:
-    """Return what `first_free_slug(Job, base)` returns, reading the candidates through the slug index.
-
-    On SQLite, the `startswith` lookup is a LIKE, which folds case and so
-    scans every job. Slugs are lower-case ASCII, so the jobs whose slug
-    starts with "base-" are exactly those in the byte range from "base-" up
-    to "base." ("." follows "-" in ASCII), which the unique index on slug
-    serves. PostgreSQL's LIKE uses the index with varchar_pattern_ops that
-    Django creates for it, so there the shared helper is as fast.
-    """
-    if connection.vendor != "sqlite":
-        return first_free_slug(Job, base)
-
-    candidates = Job.objects.filter(Q(slug=base) | Q(slug__gte=f"{base}-", slug__lt=f"{base}."))
-    pattern = re.compile(rf"{re.escape(base)}-[0-9]+")
-    taken = {slug for slug in candidates.values_list("slug", flat=True) if slug == base or pattern.fullmatch(slug)}
-    if base not in taken:
-        return base
-    suffix = 2
-    while f"{base}-{suffix}" in taken:
-        suffix += 1
-    return f"{base}-{suffix}"
-
-
 def _save_with_unique_slug(job: Job) -> None:
+    """Save the new job under the next slug of its title's base.
+
+    The slug can be taken anyway: by a job stored before the sequences
+    existed or written around this service, or by a job of another base,
+    such as `developer-2` of "Developer 2" for the second "Developer". The
+    unique index then rejects the insert (on PostgreSQL also when a
+    concurrent create committed that slug first), the sequence jumps past
+    the highest suffix in use, and the save is tried again.
+    """
     base = slug_base(job.title, fallback=SLUG_FALLBACK)
+    at_least = 1
     for _attempt in range(SLUG_ATTEMPTS):
-        job.slug = _first_free_job_slug(base)
+        job.slug = job_slug(base, slug_sequence_advance(base, at_least=at_least))
         try:
             with transaction.atomic():
                 job.save()
@@ -264,6 +251,9 @@ def _save_with_unique_slug(job: Job) -> None:
         except IntegrityError:
             if not Job.objects.filter(slug=job.slug).exists():
                 raise
+
+        at_least = slug_highest_suffix(base) + 1
+        logger.info("job slug taken slug=%s next_suffix=%s", job.slug, at_least)
     raise IntegrityError(f"no free slug for {base!r} after {SLUG_ATTEMPTS} attempts")
 
 
