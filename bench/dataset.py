@@ -8,9 +8,12 @@ company's jobs are spread over the whole table rather than stored together.
 
 Jobs go in with SQLite's `executemany` or PostgreSQL's `COPY`, with the
 secondary indexes of the job tables dropped during the load and built
-again afterwards. Keys for the benchmark are written to targets.tsv, one
-line per key: the key, its company id and that company's job ids; the ids
-of the catalogue go to catalogue.json.
+again afterwards. The slug sequences go in with them, each at the highest
+suffix of its base, as migration 0004 of the jobs app fills them, so that
+the first new job of a base does not read that base's slugs. Keys for the
+benchmark are written to targets.tsv, one line per key: the key, its
+company id and that company's job ids; the ids of the catalogue go to
+catalogue.json.
 
 Run inside the project's settings (the harness sets JOBRIVER_DATA_DIR or
 DATABASE_URL), after `migrate`:
@@ -40,6 +43,7 @@ BENCH_RATE_LIMIT = 100_000_000
 BENCH_KEYS = 2000
 BATCH_ROWS = 5000
 JOB_TABLES = ("jobs_job", "jobs_job_technologies")
+SLUG_SEQUENCE_TABLE = "jobs_jobslugsequence"
 SEED = 20261204
 TARGETS_FILE = "targets.tsv"
 CATALOGUE_FILE = "catalogue.json"
@@ -298,6 +302,7 @@ def load_jobs(
                 logger.info("%s jobs in %.0f s", job_id, time.monotonic() - started)
     _insert_rows(cursor, vendor, "jobs_job", generator.columns, job_rows)
     _insert_rows(cursor, vendor, "jobs_job_technologies", ["job_id", "technology_id"], link_rows)
+    _insert_rows(cursor, vendor, SLUG_SEQUENCE_TABLE, ["base", "last_suffix"], list(generator.slug_counts.items()))
 
     logger.info("building %s indexes", len(indexes))
     if vendor == "postgresql":
