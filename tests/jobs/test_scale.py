@@ -1,10 +1,10 @@
 """Costs that must not grow with the platform: query counts and query plans.
 
 The query counts are pinned on the selectors and serialisers that the
-routes call. The plans are checked with the database's own EXPLAIN on the
-SQL that those selectors send, after enough jobs exist (and, on
-PostgreSQL, ANALYZE has run) for the planner to choose as it would on a
-large platform.
+routes call, and on the job create. The plans are checked with the
+database's own EXPLAIN on the SQL that those selectors send, after enough
+jobs exist (and, on PostgreSQL, ANALYZE has run) for the planner to choose
+as it would on a large platform.
 """
 
 import json
@@ -17,9 +17,11 @@ from django.test.utils import CaptureQueriesContext
 
 from jobriver.companies.models import Company
 from jobriver.jobs import selectors
-from jobriver.jobs.models import Job
+from jobriver.jobs.models import Job, JobSlugSequence
 from jobriver.jobs.schemas import category_to_dict, job_to_dict, technology_to_dict
 from jobriver.jobs.search import job_search_text
+from jobriver.jobs.slug_sequence import job_slug
+from jobriver.slugs import slug_base
 
 PLATFORM_JOBS = 20_000
 SMALL_COMPANIES = 150
@@ -247,3 +249,41 @@ def test_search_results_scoped(platform):
 
     assert len(found) == 10
     assert all(RARE_WORD in job["title"] for job in found)
+
+
+# Query count of a create, whatever the number of jobs that share its title's base.
+
+
+def _store_jobs_of_base(company_id: int, title: str, suffixes: range) -> None:
+    """Store jobs of the title with these suffixes, and the base's sequence, as earlier creates would have."""
+    base = slug_base(title, fallback="job")
+    jobs = []
+    for suffix in suffixes:
+        job = _job(company_id, suffix, title)
+        job.slug = job_slug(base, suffix)
+        jobs.append(job)
+    Job.objects.bulk_create(jobs, batch_size=2000)
+    JobSlugSequence.objects.update_or_create(base=base, defaults={"last_suffix": suffixes[-1]})
+
+
+def test_create_queries_constant_for_shared_base(make_company, make_job, unique):
+    title = f"Lagerhelfer {unique} (m/w/d)"
+    base = slug_base(title, fallback="job")
+    crowd = make_company()
+
+    _store_jobs_of_base(crowd.pk, title, range(1, 10))
+    # When the usage counts are kept in Redis, the first job that a key
+    # creates also copies the key's counts from the database to Redis.
+    make_job(title=title)
+    with CaptureQueriesContext(connection) as few:
+        after_few = make_job(title=title)
+    _store_jobs_of_base(crowd.pk, title, range(12, 5001))
+    with CaptureQueriesContext(connection) as many:
+        after_many = make_job(title=title)
+
+    assert after_few.slug == f"{base}-11"
+    assert after_many.slug == f"{base}-5001"
+    assert len(many.captured_queries) == len(few.captured_queries)
+    queries = [query["sql"] for query in few.captured_queries + many.captured_queries]
+    assert [sql for sql in queries if f'"{Job._meta.db_table}"."slug"' in sql] == []
+    assert sum(JobSlugSequence._meta.db_table in sql for sql in queries) == 2
