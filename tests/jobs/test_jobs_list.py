@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jobriver.jobs import selectors
+from jobriver.jobs.models import Job
 from jobriver.jobs.schemas import job_to_dict
 from tests.conftest import BASE_JOB, assert_error
 
@@ -203,6 +204,33 @@ def test_list_search_combines_with_filters(api, make_job, make_category, unique)
     data = list_jobs(api, search="gärtner", category_id=category.pk, is_active="true")
 
     assert [job["id"] for job in data["jobs"]] == [matching.pk]
+
+
+@pytest.mark.parametrize("is_active", [None, True, False])
+@pytest.mark.parametrize("by_category", [False, True])
+@pytest.mark.parametrize("search", [None, "gärtner"])
+def test_list_filter_combinations(company, make_job, make_category, unique, is_active, by_category, search):
+    category = make_category()
+    for title in (f"Gärtner {unique}", f"Koch {unique}"):
+        for category_id in (category.pk, None):
+            for active in (True, False):
+                make_job(title=title, category_id=category_id, is_active=active)
+    expected = Job.objects.filter(company=company).order_by("-id")
+    if is_active is not None:
+        expected = expected.filter(is_active=is_active)
+    if by_category:
+        expected = expected.filter(category=category)
+    if search:
+        expected = expected.filter(title__startswith="Gärtner")
+    expected_ids = list(expected.values_list("id", flat=True))
+    filters = {"is_active": is_active, "category_id": category.pk if by_category else None, "search": search}
+
+    first, first_pagination = selectors.job_list(company_id=company.pk, page=1, per_page=2, **filters)
+    second, _pagination = selectors.job_list(company_id=company.pk, page=2, per_page=2, **filters)
+
+    assert [job["id"] for job in first] == expected_ids[:2]
+    assert [job["id"] for job in second] == expected_ids[2:4]
+    assert first_pagination["total"] == len(expected_ids)
 
 
 def test_list_search_sharp_s_folds(api, make_job, unique):
