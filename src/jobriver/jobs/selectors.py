@@ -298,4 +298,4 @@ def technology_list(
 
 
 def active_job_count(*, company_id: int) -> int:
-    return Job.objects.filter(company_id=company_id, is_active=True).count()
+    return _count(_JobFilters(company_id=company_id, is_active=True))
