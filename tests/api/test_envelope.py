@@ -1,7 +1,13 @@
 """The envelope, request ids, unknown paths, methods and body-size cap."""
 
-import pytest
+import datetime
+import json
 
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+
+from jobriver.api.envelope import render_json
 from tests.conftest import BASE_JOB, assert_error
 
 
@@ -63,3 +69,25 @@ def test_english_is_the_default_language(anonymous):
 
     body = assert_error(response, 401, "MISSING_API_KEY")
     assert body["error"]["message"] == "The X-API-Key header is missing."
+
+
+# Rendering.
+
+
+def test_render_json_keeps_umlauts_as_utf8():
+    assert render_json({"title": "Köchin (m/w/d)"}) == '{"title":"Köchin (m/w/d)"}'.encode()
+
+
+def test_render_json_dates_as_django_does():
+    moment = datetime.datetime(2026, 12, 4, 9, 30, 15, 123456, tzinfo=datetime.UTC)
+
+    assert render_json({"at": moment}) == b'{"at":"2026-12-04T09:30:15.123Z"}'
+
+
+def test_render_json_lazy_translation():
+    with translation.override("de"):
+        assert render_json({"message": gettext_lazy("name")}) == b'{"message":"Name"}'
+
+
+def test_render_json_integer_beyond_64_bits():
+    assert json.loads(render_json({"value": 10**30})) == {"value": 10**30}

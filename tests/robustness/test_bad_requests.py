@@ -8,6 +8,7 @@ status line is such a 4xx and that the connection closes. A 100 KB header
 value reaches the application and is answered normally.
 """
 
+import json
 import re
 import socket
 
@@ -222,7 +223,7 @@ def test_header_of_100_kb(server_url, issued_key):
     raw_response = send_raw(server_url, request)
 
     assert status_of(raw_response) == 200
-    assert b'"success": true' in raw_response
+    assert json.loads(raw_response.split(b"\r\n\r\n", 1)[1])["success"] is True
 
 
 def test_too_many_headers(server_url):
@@ -252,5 +253,6 @@ def test_disallowed_host(server_url, host, path):
     assert status_of(raw_response) == 400
     head, body = raw_response.split(b"\r\n\r\n", 1)
     assert b"content-type: application/json" in head.lower()
-    assert b'"code": "BAD_REQUEST"' in body
+    # The body may arrive in chunks, so it is searched rather than parsed.
+    assert b'"code":"BAD_REQUEST"' in body
     assert b"the Host header is missing or not in ALLOWED_HOSTS" in body
