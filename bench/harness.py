@@ -121,8 +121,12 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def _sqlite_data(size: str) -> tuple[Path, dict[str, str]]:
-    """Return a fresh working copy of the cached SQLite platform of `size`, generating it when missing."""
+def sqlite_data(size: str, *, work_name: str = "run") -> tuple[Path, dict[str, str]]:
+    """Return a fresh working copy of the cached SQLite platform of `size`, generating it when missing.
+
+    The copy goes to bench/.cache/<work_name>-sqlite-<size>, so that tools
+    with different names can use copies at the same time.
+    """
     cached = CACHE / f"sqlite-{size}-{_fingerprint()}"
     if not (cached / TARGETS_FILE).exists():
         for stale in CACHE.glob(f"sqlite-{size}-*"):
@@ -134,7 +138,7 @@ def _sqlite_data(size: str) -> tuple[Path, dict[str, str]]:
         _load(size, building, {**_base_env(), "JOBRIVER_DATA_DIR": str(building)})
         building.rename(cached)
 
-    work = CACHE / f"run-sqlite-{size}"
+    work = CACHE / f"{work_name}-sqlite-{size}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     for name in ["jobriver.sqlite3", "secret_key", TARGETS_FILE, CATALOGUE_FILE]:
@@ -308,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             if cluster:
                 data_dir, env = _postgres_data(size, cluster)
             else:
-                data_dir, env = _sqlite_data(size)
+                data_dir, env = sqlite_data(size)
             if redis:
                 env = {**env, "REDIS_URL": redis.url}
             _bench_size(args, size, data_dir, env, out, run)

@@ -6,6 +6,7 @@ with wrk installed it also replays one endpoint for a second.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -137,3 +138,20 @@ def test_report_renders_targets():
     assert "| 10k: post ≥ 25% of the floor's req/s | 40% | yes |" in text
     assert "| GET /jobs (20 items): cost at 1m ≤ 1.2× 10k | 1.00× | yes |" in text
     assert "| memory flat over 20 requests | see above | yes |" in text
+
+
+@pytest.mark.parametrize("endpoint", ["floor", "status", "post"])
+def test_inprocess_timing(tiny_platform, endpoint):
+    data_dir, env = tiny_platform
+
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench.inprocess", endpoint, "--data", str(data_dir), "--requests", "20"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert finished.returncode == 0, finished.stderr
+    assert re.fullmatch(rf"{endpoint} \({data_dir.name}\): \d+\.\d\d ms per request over 20\n", finished.stdout)
