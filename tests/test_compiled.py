@@ -1,11 +1,13 @@
-"""CompiledQuery: Django's SQL run again with other parameters, values converted as the ORM converts them."""
+"""CompiledQuery and CompiledWrites: Django's SQL run again with other parameters, values converted as the ORM converts them."""
 
 import datetime
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import F
 
-from jobriver.compiled import CompiledQuery
-from jobriver.jobs.models import Job
+from jobriver.compiled import CompiledQuery, CompiledWrites
+from jobriver.jobs.models import Category, Job
 
 # Columns whose values the database returns in another type than the ORM
 # gives: dates and timestamps, JSON lists, booleans and floats.
@@ -88,3 +90,60 @@ def test_count_reruns_for_other_company(make_company, make_key, make_job):
 def test_count_wrong_params_rejected(company):
     with pytest.raises(ValueError, match="differ from the compiled"):
         CompiledQuery.of_count(Job.objects.filter(company_id=company.pk), params=[company.pk, True])
+
+
+def _add_to_job_count(writes: CompiledWrites, category_ids: list[int], change: int) -> None:
+    writes.run(
+        len(category_ids),
+        lambda: Category.objects.filter(pk__in=category_ids).update(job_count=F("job_count") + change),
+        alias=DEFAULT_DB_ALIAS,
+        params=[change, *category_ids],
+    )
+
+
+def test_writes_rerun_compiled_sql(make_category):
+    first, second, third = make_category(), make_category(), make_category()
+    writes = CompiledWrites(max_shapes=4)
+
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, list(params)))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        _add_to_job_count(writes, [first.pk], 2)
+        _add_to_job_count(writes, [second.pk], -3)
+    _add_to_job_count(writes, [first.pk, third.pk], 5)
+
+    ((orm_sql, orm_params), (compiled_sql, compiled_params)) = sent
+    assert compiled_sql == orm_sql
+    assert orm_params == [2, first.pk]
+    assert compiled_params == [-3, second.pk]
+    counts = dict(Category.objects.filter(pk__in=[first.pk, second.pk, third.pk]).values_list("pk", "job_count"))
+    assert counts == {first.pk: 7, second.pk: -3, third.pk: 5}
+
+
+def test_writes_beyond_max_shapes_still_run(make_category):
+    first, second = make_category(), make_category()
+    writes = CompiledWrites(max_shapes=1)
+
+    _add_to_job_count(writes, [first.pk], 1)
+    for _ in range(3):
+        _add_to_job_count(writes, [first.pk, second.pk], 1)
+
+    counts = dict(Category.objects.filter(pk__in=[first.pk, second.pk]).values_list("pk", "job_count"))
+    assert counts == {first.pk: 4, second.pk: 3}
+
+
+def test_writes_wrong_params_rejected(make_category):
+    category = make_category()
+    writes = CompiledWrites(max_shapes=1)
+
+    with pytest.raises(ValueError, match="differ from the compiled"):
+        writes.run(
+            1,
+            lambda: Category.objects.filter(pk=category.pk).update(job_count=F("job_count") + 1),
+            alias=DEFAULT_DB_ALIAS,
+            params=[category.pk, 1],
+        )

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from jobriver.access.models import ApiKey
@@ -51,3 +51,15 @@ def test_lookup_defers_fields_left_out(key):
         name = found.name
     assert name == "Test key"
     assert len(queries) == 1
+
+
+def test_lookup_for_update_locks(key):
+    lookup = RowLookup(ApiKey, by="id", fields=["id", "jobs_created"], for_update=True)
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        found = lookup.get(key.pk)
+
+    assert found.pk == key.pk
+    assert found.jobs_created == 0
+    (query,) = queries.captured_queries
+    assert query["sql"].endswith(" FOR UPDATE") == connection.features.has_select_for_update

@@ -16,11 +16,13 @@ that has gone out of step with its queryset fails at the first compile
 instead of querying wrong values.
 """
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import Expression, QuerySet
+
+T = TypeVar("T")
 
 
 def _check_params(derived: Sequence[Any], compiled: Sequence[Any]) -> None:
@@ -49,11 +51,13 @@ class CompiledQuery:
         return cls(alias=queryset.db, sql=sql, columns=columns)
 
     @classmethod
-    def of_count(cls, queryset: QuerySet, *, params: Sequence[Any]) -> tuple["CompiledQuery", int]:
-        """Run `queryset.count()` once; return the query that it sent and the count.
+    def of_call(cls, alias: str, call: Callable[[], T], *, params: Sequence[Any]) -> tuple["CompiledQuery", T]:
+        """Run `call`, which must send exactly one statement on `alias`; return that statement and the result of `call`.
 
-        Django builds the COUNT query inside `count()`, so the SQL is
-        recorded as it runs, with the documented `execute_wrapper` hook.
+        For the statements that Django builds inside a queryset method, such
+        as `count()`, `update()` and `delete()`. The SQL is recorded as it
+        runs, with the documented `execute_wrapper` hook, and the values
+        that the statement returns get no converters.
         """
         statements = []
 
@@ -61,13 +65,18 @@ class CompiledQuery:
             statements.append((sql, sent_params))
             return execute(sql, sent_params, many, context)
 
-        with connections[queryset.db].execute_wrapper(record):
-            count = queryset.count()
+        with connections[alias].execute_wrapper(record):
+            result = call()
 
         ((sql, compiled_params),) = statements
         _check_params(params, compiled_params)
+        return cls(alias=alias, sql=sql, columns=[]), result
+
+    @classmethod
+    def of_count(cls, queryset: QuerySet, *, params: Sequence[Any]) -> tuple["CompiledQuery", int]:
+        """Run `queryset.count()` once; return the query that it sent and the count."""
         # The SQLite and PostgreSQL drivers return COUNT(*) as an int, so it needs no converter.
-        return cls(alias=queryset.db, sql=sql, columns=[]), count
+        return cls.of_call(queryset.db, queryset.count, params=params)
 
     def rows(self, params: Sequence[Any]) -> list[list[Any]]:
         """Run the SQL with `params` and return its rows, each value converted as the ORM converts it."""
@@ -93,3 +102,35 @@ class CompiledQuery:
                 values[position] = value
             converted.append(values)
         return converted
+
+    def execute(self, params: Sequence[Any]) -> int:
+        """Run a statement that returns no rows, such as an UPDATE, with `params`; return the number of rows it changed."""
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.rowcount
+
+
+class CompiledWrites:
+    """Write statements compiled by their first run, one per shape, for up to `max_shapes` shapes.
+
+    A write cannot be compiled from an example as a SELECT can, because
+    running it would change rows, so the first call of each shape runs
+    through the ORM (see `CompiledQuery.of_call`) and later calls reuse
+    its SQL. Calls of shapes beyond `max_shapes` run through the ORM every
+    time, so rare, large writes do not fill the memory.
+    """
+
+    def __init__(self, *, max_shapes: int):
+        self.max_shapes = max_shapes
+        self._statements: dict[Hashable, CompiledQuery] = {}
+
+    def run(self, shape: Hashable, call: Callable[[], Any], *, alias: str, params: Sequence[Any]) -> None:
+        """Run the statement of `shape` with `params`; the first time, or beyond the limit, through `call`."""
+        compiled = self._statements.get(shape)
+        if compiled is not None:
+            compiled.execute(params)
+            return
+
+        compiled, _result = CompiledQuery.of_call(alias, call, params=params)
+        if len(self._statements) < self.max_shapes:
+            self._statements[shape] = compiled

@@ -18,12 +18,15 @@ class RowLookup:
     """The instance of `model` whose column `by` equals a value, or None.
 
     Fields left out of `fields` are deferred: reading one on the instance
-    loads it with a query of its own, as with `QuerySet.only()`.
+    loads it with a query of its own, as with `QuerySet.only()`. With
+    `for_update`, the read locks the row until the transaction ends, as
+    `select_for_update()` does, so `get` must run inside a transaction.
     """
 
-    def __init__(self, model: type[Model], *, by: str, fields: list[str] | None = None):
+    def __init__(self, model: type[Model], *, by: str, fields: list[str] | None = None, for_update: bool = False):
         self.model = model
         self.by = by
+        self.for_update = for_update
         # In the model's order, which `Model.from_db` expects of a subset.
         self.fields: list[Field] = [
             field
@@ -36,7 +39,10 @@ class RowLookup:
     def get(self, value: object) -> Model | None:
         if self._query is None:
             # Compiled on first use, once the database backend is known.
-            queryset = self.model._default_manager.filter(**{self.by: value}).values_list(*self.attnames)
+            queryset = self.model._default_manager.all()
+            if self.for_update:
+                queryset = queryset.select_for_update()
+            queryset = queryset.filter(**{self.by: value}).values_list(*self.attnames)
             self._query = CompiledQuery.of_rows(queryset, params=[value])
 
         rows = self._query.rows([value])
