@@ -9,7 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
 
 from jobriver.jobs.models import Category, Job, Technology
 from jobriver.jobs.schemas import JobWriteIn
@@ -141,6 +143,75 @@ def test_update_other_fields_keeps_counts(catalogue, make_job):
 
     assert stored(category) == 1
     assert stored(python) == 1
+
+
+def links(job: Job) -> list[tuple[int, int]]:
+    """Return the job's technology links as (link id, technology id), by technology id."""
+    rows = Job.technologies.through.objects.filter(job_id=job.pk).order_by("technology_id")
+    return list(rows.values_list("pk", "technology_id"))
+
+
+def test_create_links_every_technology(make_technology, make_job):
+    technologies = [make_technology() for _ in range(5)]
+
+    job = make_job(technologies=[technology.pk for technology in technologies])
+    smaller = make_job(technologies=[technology.pk for technology in technologies[:2]])
+
+    assert [technology_id for _link, technology_id in links(job)] == [technology.pk for technology in technologies]
+    assert [technology_id for _link, technology_id in links(smaller)] == [technologies[0].pk, technologies[1].pk]
+    assert [stored(technology) for technology in technologies] == [2, 2, 1, 1, 1]
+
+
+def test_update_keeps_shared_links(catalogue, make_job):
+    _category, _other, python, django, go = catalogue
+    job = make_job(technologies=[python.pk, django.pk])
+    ((_python_link, _), (django_link, _)) = links(job)
+
+    update(job, technologies=[django.pk, go.pk])
+
+    (kept, added) = links(job)
+    assert kept == (django_link, django.pk)
+    assert added[1] == go.pk
+    assert added[0] > django_link
+
+
+def test_inactive_job_technologies_replaced(catalogue, make_job):
+    _category, _other, python, django, go = catalogue
+    job = make_job(technologies=[python.pk, django.pk], is_active=False)
+
+    update(job, technologies=[go.pk])
+
+    assert [technology_id for _link, technology_id in links(job)] == [go.pk]
+    assert stored(python) == 0
+    assert stored(go) == 0
+
+
+def test_update_all_technologies_removed(catalogue, make_job):
+    _category, _other, python, django, _go = catalogue
+    job = make_job(technologies=[python.pk, django.pk])
+
+    update(job, technologies=[])
+
+    assert links(job) == []
+    assert stored(python) == 0
+    assert stored(django) == 0
+
+
+def test_count_rows_locked_in_id_order(catalogue, make_job):
+    category, _other, python, django, _go = catalogue
+    job = make_job(category_id=category.pk, technologies=[django.pk, python.pk])
+
+    with CaptureQueriesContext(connection) as queries:
+        update(job, is_active=False)
+
+    locks = [query["sql"] for query in queries.captured_queries if "FOR NO KEY UPDATE" in query["sql"]]
+    if not connection.features.has_select_for_update:
+        assert locks == []
+        return
+    category_lock, technology_lock = locks
+    assert f"IN ({category.pk})" in category_lock
+    assert f"IN ({python.pk}, {django.pk})" in technology_lock
+    assert technology_lock.endswith("ORDER BY 1 ASC FOR NO KEY UPDATE")
 
 
 def test_delete_active_uncounts(catalogue, make_job):

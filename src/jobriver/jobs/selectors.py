@@ -61,8 +61,8 @@ TECHNOLOGY_COLUMNS = ("id", "name", "slug", "category", "job_count", "is_trendin
 
 # The API's reads below run SQL that Django compiled once for an example of
 # the same shape (see jobriver.compiled), because compiling took longer than
-# running the query. `job_get`, which returns a model for the writes, uses
-# the ORM as usual. The example search term contains every character that
+# running the query. `job_get` builds a model for the writes from its row,
+# as a queryset would. The example search term contains every character that
 # LIKE escapes, so its compile checks the escaping in `_JobFilters.params`.
 _EXAMPLE_ID = 1
 _EXAMPLE_SEARCH = "100%_\\"
@@ -232,18 +232,28 @@ def _job_not_found(job_id: str, parsed: int | None) -> ApiError:
     return ApiError(ErrorCode.JOB_NOT_FOUND, details={"job_id": parsed if parsed is not None else job_id[:100]})
 
 
+# Every column of the job, in the model's order, which `Model.from_db` expects.
+_JOB_MODEL_COLUMNS = [field.attname for field in Job._meta.concrete_fields]
+
+
+@functools.cache
+def _job_model_query() -> CompiledQuery:
+    job = Job.objects.filter(company_id=_EXAMPLE_ID).filter(pk=_EXAMPLE_ID).values_list(*_JOB_MODEL_COLUMNS)[:1]
+    return CompiledQuery.of_rows(job, params=[_EXAMPLE_ID, _EXAMPLE_ID])
+
+
 def job_get(*, company_id: int, job_id: str) -> Job:
     """Return one of the company's jobs as a model, for the writes.
 
     Another company's job is as absent as a missing one.
     """
     parsed = parse_job_id(job_id)
-    job = None
+    rows = []
     if parsed is not None:
-        job = Job.objects.filter(company_id=company_id, pk=parsed).first()
-    if job is None:
+        rows = _job_model_query().rows([company_id, parsed])
+    if not rows:
         raise _job_not_found(job_id, parsed)
-    return job
+    return Job.from_db(_job_model_query().alias, _JOB_MODEL_COLUMNS, rows[0])
 
 
 def job_detail(*, company_id: int, job_id: str) -> dict[str, Any]:
@@ -299,3 +309,32 @@ def technology_list(
 
 def active_job_count(*, company_id: int) -> int:
     return _count(_JobFilters(company_id=company_id, is_active=True))
+
+
+# Reads of the catalogue that validate a job write.
+
+
+@functools.cache
+def _active_category_query() -> CompiledQuery:
+    category = Category.objects.filter(pk=_EXAMPLE_ID, is_active=True).values_list("pk")
+    return CompiledQuery.of_rows(category, params=[_EXAMPLE_ID])
+
+
+def category_is_active(category_id: int) -> bool:
+    """Return True if the category exists and is active, so that jobs may be filed under it."""
+    return bool(_active_category_query().rows([category_id]))
+
+
+@functools.lru_cache(maxsize=64)
+def _known_technologies_query(count: int) -> CompiledQuery:
+    example_ids = list(range(1, count + 1))
+    technologies = Technology.objects.filter(pk__in=example_ids).order_by().values_list("pk")
+    return CompiledQuery.of_rows(technologies, params=example_ids)
+
+
+def technologies_known(technology_ids: set[int]) -> set[int]:
+    """Return those of `technology_ids` that belong to a technology."""
+    if not technology_ids:
+        return set()
+    ids = list(technology_ids)
+    return {technology_id for (technology_id,) in _known_technologies_query(len(ids)).rows(ids)}

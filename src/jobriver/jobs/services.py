@@ -10,12 +10,13 @@ whose count of active jobs it changes, in the same transaction, so the
 catalogue's counts are exact without counting jobs on every read.
 """
 
+import functools
 import logging
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Count, F, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,11 +25,14 @@ from jobriver.access.models import ApiKey
 from jobriver.access.usage import usage_count_job_created
 from jobriver.api.errors import ApiError, ErrorCode
 from jobriver.api.validation import raise_validation_error
+from jobriver.compiled import CompiledQuery, CompiledWrites
 from jobriver.companies.models import Company
+from jobriver.jobs import selectors
 from jobriver.jobs.models import ApplyType, Category, Job, Technology
-from jobriver.jobs.schemas import JobCreateIn, JobWriteIn
+from jobriver.jobs.schemas import MAX_TECHNOLOGIES_PER_JOB, JobCreateIn, JobWriteIn
 from jobriver.jobs.search import job_search_text
 from jobriver.jobs.slug_sequence import job_slug, slug_highest_suffix, slug_sequence_advance
+from jobriver.rows import RowLookup
 from jobriver.slugs import slug_base
 
 logger = logging.getLogger(__name__)
@@ -38,6 +42,11 @@ logger = logging.getLogger(__name__)
 # a concurrent create of another base commits the new slug first.
 SLUG_ATTEMPTS = 5
 SLUG_FALLBACK = "job"
+
+JobTechnology = Job.technologies.through
+
+# The id in the examples that the compiled queries below are compiled from.
+_EXAMPLE_ID = 1
 
 _SCALAR_FIELDS = (
     "title",
@@ -68,13 +77,12 @@ def _reference_errors(changes: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
 
     category_id = changes.get("category_id")
-    if category_id is not None and not Category.objects.filter(pk=category_id, is_active=True).exists():
+    if category_id is not None and not selectors.category_is_active(category_id):
         errors["category_id"] = str(_("category_id %(id)s is not an active category") % {"id": category_id})
 
     wanted = set(changes.get("technologies") or [])
     if wanted:
-        known = set(Technology.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-        unknown = sorted(wanted - known)
+        unknown = sorted(wanted - selectors.technologies_known(wanted))
         if unknown:
             ids = ", ".join(str(technology_id) for technology_id in unknown)
             errors["technologies"] = str(_("Unknown technology IDs: %(ids)s") % {"ids": ids})
@@ -113,16 +121,21 @@ def _validate(job: Job, changes: dict[str, Any]) -> None:
         raise_validation_error(errors)
 
 
+_COMPANY_FOR_UPDATE = RowLookup(Company, by="id", fields=["id", "job_limit"], for_update=True)
+
+
 def _enforce_job_limit(company_id: int) -> None:
     """Raise JOB_LIMIT_EXCEEDED if the company has no room for one more active job.
 
     The company row stays locked until the caller's transaction ends, so
     concurrent creates for one company pass this check one at a time.
     """
-    company = Company.objects.select_for_update().get(pk=company_id)
+    company = _COMPANY_FOR_UPDATE.get(company_id)
+    if company is None:
+        raise Company.DoesNotExist(f"company {company_id} not found")
     if company.job_limit is None:
         return
-    active = Job.objects.filter(company_id=company_id, is_active=True).count()
+    active = selectors.active_job_count(company_id=company_id)
     if active >= company.job_limit:
         raise ApiError(
             ErrorCode.JOB_LIMIT_EXCEEDED,
@@ -132,6 +145,20 @@ def _enforce_job_limit(company_id: int) -> None:
 
 
 # Counts of active jobs per category and technology.
+
+# The statements that move the counts, compiled by model and number of rows
+# (see jobriver.compiled). A job write changes one category and at most
+# MAX_TECHNOLOGIES_PER_JOB technologies, so its shapes stay well inside the
+# limit. The recount and a company's deletion add a few larger shapes.
+_COUNT_SHAPES = 256
+_count_updates = CompiledWrites(max_shapes=_COUNT_SHAPES)
+
+
+@functools.lru_cache(maxsize=_COUNT_SHAPES)
+def _count_lock_query(model: type[Model], count: int) -> CompiledQuery:
+    example_ids = list(range(1, count + 1))
+    rows = model.objects.select_for_update(no_key=True).filter(pk__in=example_ids).order_by("pk").values_list("pk")
+    return CompiledQuery.of_rows(rows, params=example_ids)
 
 
 def _count_changes(
@@ -162,13 +189,19 @@ def _apply_count_changes(model: type[Model], changes: Counter) -> None:
     if not changes:
         return
     if connection.features.has_select_for_update:
-        list(model.objects.select_for_update(no_key=True).filter(pk__in=changes).order_by("pk").values_list("pk"))
+        pks = sorted(changes)
+        _count_lock_query(model, len(pks)).rows(pks)
 
     by_change: dict[int, list[int]] = {}
     for pk, change in changes.items():
         by_change.setdefault(change, []).append(pk)
     for change, pks in by_change.items():
-        model.objects.filter(pk__in=pks).update(job_count=F("job_count") + change)
+        _count_updates.run(
+            (model, len(pks)),
+            lambda: model.objects.filter(pk__in=pks).update(job_count=F("job_count") + change),
+            alias=DEFAULT_DB_ALIAS,
+            params=[change, *pks],
+        )
 
 
 def _apply_counts(categories: Counter, technologies: Counter) -> None:
@@ -176,8 +209,42 @@ def _apply_counts(categories: Counter, technologies: Counter) -> None:
     _apply_count_changes(Technology, technologies)
 
 
+@functools.cache
+def _technology_ids_query() -> CompiledQuery:
+    links = JobTechnology.objects.filter(job_id=_EXAMPLE_ID).values_list("technology_id")
+    return CompiledQuery.of_rows(links, params=[_EXAMPLE_ID])
+
+
 def _technology_ids(job_id: int) -> list[int]:
-    return list(Job.technologies.through.objects.filter(job_id=job_id).values_list("technology_id", flat=True))
+    return [technology_id for (technology_id,) in _technology_ids_query().rows([job_id])]
+
+
+_link_deletes = CompiledWrites(max_shapes=MAX_TECHNOLOGIES_PER_JOB)
+
+
+def _set_technologies(job_id: int, *, old: Iterable[int], new: Iterable[int]) -> None:
+    """Replace the job's technology links `old` with `new`, keeping the links in both.
+
+    It does what `job.technologies.set(new)` does without reading the
+    links again, and sends no m2m_changed signal, which nothing receives.
+    """
+    old, new = set(old), set(new)
+    removed = sorted(old - new)
+    added = sorted(new - old)
+    if removed:
+        _link_deletes.run(
+            len(removed),
+            lambda: JobTechnology.objects.filter(job_id=job_id, technology_id__in=removed).delete(),
+            alias=DEFAULT_DB_ALIAS,
+            params=[job_id, *removed],
+        )
+    if added:
+        # Through the ORM, because PostgreSQL's bulk insert sends one array per
+        # column (UNNEST) where SQLite's sends one value per row and column.
+        # Conflicts are ignored as set() ignores them, so a link that another
+        # writer has just added is no error.
+        links = [JobTechnology(job_id=job_id, technology_id=technology_id) for technology_id in added]
+        JobTechnology.objects.bulk_create(links, ignore_conflicts=True)
 
 
 def job_counts_remove_company(*, company_id: int) -> None:
@@ -269,7 +336,7 @@ def job_create(*, api_key: ApiKey, data: JobCreateIn) -> Job:
         if job.is_active:
             _enforce_job_limit(api_key.company_id)
         _save_with_unique_slug(job)
-        job.technologies.set(technology_ids)
+        _set_technologies(job.pk, old=[], new=technology_ids)
         usage_count_job_created(api_key=api_key)
         # Last, so that the catalogue rows stay locked for as short a time as possible.
         _apply_counts(
@@ -286,12 +353,12 @@ def _update_counts(job: Job, changes: dict[str, Any], *, was_active: bool, old_c
     if not technologies_change and was_active == job.is_active and old_category_id == job.category_id:
         return
 
-    # An inactive job, before and after, counts nowhere, so its old technologies need not be read.
+    # An inactive job, before and after, counts nowhere, so its old technologies are read only to be replaced.
     counted = was_active or job.is_active
-    old_technology_ids = _technology_ids(job.pk) if counted else []
+    old_technology_ids = _technology_ids(job.pk) if counted or technologies_change else []
     new_technology_ids = set(changes["technologies"]) if technologies_change else set(old_technology_ids)
     if technologies_change:
-        job.technologies.set(new_technology_ids)
+        _set_technologies(job.pk, old=old_technology_ids, new=new_technology_ids)
     if not counted:
         return
 
@@ -307,6 +374,9 @@ def _update_counts(job: Job, changes: dict[str, Any], *, was_active: bool, old_c
     _apply_counts(categories, technologies)
 
 
+_JOB_FOR_UPDATE = RowLookup(Job, by="id", for_update=True)
+
+
 def job_update(*, job: Job, data: JobWriteIn) -> Job:
     """Apply a partial update; fields left out of the body keep their value."""
     changes = data.changes()
@@ -315,7 +385,9 @@ def job_update(*, job: Job, data: JobWriteIn) -> Job:
 
     try:
         with transaction.atomic():
-            locked = Job.objects.select_for_update().get(pk=job.pk)
+            locked = _JOB_FOR_UPDATE.get(job.pk)
+            if locked is None:
+                raise Job.DoesNotExist(f"job {job.pk} not found")
             was_active, old_category_id = locked.is_active, locked.category_id
             becomes_active = changes.get("is_active") is True and not locked.is_active
             _apply(locked, changes)
