@@ -62,7 +62,8 @@ class Cluster:
 
     def version(self) -> str:
         result = subprocess.run([str(self.bin / "postgres"), "--version"], capture_output=True, text=True, check=True)
-        return result.stdout.split()[-1]
+        # "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)": the third word.
+        return result.stdout.split()[2]
 
     def stop(self) -> None:
         if (self.directory / "data" / "postmaster.pid").exists():
