@@ -76,6 +76,8 @@ def _old_day_fields(snapshot: dict[str, str]) -> list[str]:
     return [field for field in snapshot if (day := parse_day_field(field)) is not None and day < yesterday]
 
 
+# TODO(usage-flush): one UPDATE per credential, compiled anew each time, is
+# about 2,000 statements per flush for 2,000 busy keys; write them in one.
 def _write_row(model: type[ApiKey] | type[AdminToken], pk: int, snapshot: dict[str, str]) -> bool:
     """Raise the row's counters to the hash's; return False if the credential no longer exists."""
     big_integer = PositiveBigIntegerField()
