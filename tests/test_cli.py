@@ -402,6 +402,14 @@ def test_key_show_details(client_for, cli_company):
     ]
 
 
+def test_key_show_never_used(cli_company):
+    key, _plaintext = create_key(cli_company)
+
+    stdout = assert_ok(run_cli("key", "show", str(key.pk)))
+
+    assert "last used:     never" in stdout.splitlines()
+
+
 @pytest.mark.parametrize("action", ["show", "deactivate", "activate", "revoke"])
 def test_key_action_unknown_id(action):
     assert_one_line_error(run_cli("key", action, "999999999"), "no API key with id 999999999")

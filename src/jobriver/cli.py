@@ -264,7 +264,8 @@ def cmd_key_show(args: argparse.Namespace) -> None:
     print(f"expires:       {key.expires_at.isoformat() if key.expires_at else 'never'}")
     print(f"rate limit:    {key.rate_limit or 'company or platform default'}")
     print(f"created:       {key.created_at.isoformat()}")
-    print(f"last used:     {key.last_used_at.isoformat() if key.last_used_at else 'never'} from {key.last_used_ip or '-'}")
+    last_used = f"{key.last_used_at.isoformat()} from {key.last_used_ip or '-'}" if key.last_used_at else "never"
+    print(f"last used:     {last_used}")
     print(f"requests:      {key.requests_total}")
 
 
