@@ -11,8 +11,8 @@ secondary indexes of the job tables dropped during the load and built
 again afterwards. The slug sequences go in with them, each at the highest
 suffix of its base, as migration 0004 of the jobs app fills them, so that
 the first new job of a base does not read that base's slugs. Keys for the
-benchmark are written to targets.tsv, one line per key: the key, its
-company id and that company's job ids; the ids of the catalogue go to
+benchmark are written to targets.tsv, one line per key with the key, its
+company id and that company's job ids. The ids of the catalogue go to
 catalogue.json.
 
 Run inside the project's settings (the harness sets JOBRIVER_DATA_DIR or

@@ -214,10 +214,10 @@ class JobSlugSequence(models.Model):
     The create then jumps past the slugs in use.
 
     Migration 0004 filled the rows from the slugs of the jobs that existed
-    before. It counted a slug with a numeric tail for the shorter base only,
-    so one of those older slugs can come back after its job is deleted: the
-    slug `developer-2` of a job titled "Developer 2", for the next job of
-    that title.
+    before. It counted a slug with a numeric tail for the shorter base only.
+    So one of those older slugs can come back after its job is deleted: the
+    slug `developer-2` of a job titled "Developer 2" can go to the next job
+    of that title.
     """
 
     base = models.CharField(_("slug base"), max_length=SLUG_MAX_LENGTH, primary_key=True)

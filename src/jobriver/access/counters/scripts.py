@@ -5,10 +5,11 @@ number passed to a Redis command is written with 17 significant digits, so
 the scores keep their full precision.
 """
 
-# The rate-limit check, as a Lua function of the bucket's sorted set of
-# admitted request times, the limit, the window in seconds and a unique
-# member name. Returns admitted (1 or 0), the requests in the window before
-# this one, the time of the oldest of them or false, and Redis's clock.
+# The rate-limit check, as a Lua function. Its arguments are the bucket's
+# sorted set of admitted request times, the limit, the window in seconds
+# and a unique member name. It returns admitted (1 or 0), the requests in
+# the window before this one, the oldest of their times or false, and
+# Redis's clock.
 _ADMIT_FUNCTION = """
 local function admit(bucket, limit, window, member)
     local clock = redis.call('TIME')
@@ -55,12 +56,13 @@ local clock = redis.call('TIME')
 return {redis.call('GET', KEYS[1]), clock[1], clock[2]}
 """
 
-# Counting one use, as a Lua function. Its arguments: the credential's usage
-# hash, the set of hashes that the database rows do not contain yet, the
-# hash's member name in that set, the counter field, the day field or '',
-# the time of use in epoch microseconds or '', and the client address.
-# Returns 0 and changes nothing if the hash is missing, because it must be
-# seeded from the database row first. Otherwise returns 1.
+# Counting one use, as a Lua function. Its first arguments are the
+# credential's usage hash, the set of hashes that the database rows do not
+# contain yet and the hash's member name in that set. Then come the counter
+# field, the day field or '', the time of use in epoch microseconds or '',
+# and the client address. It returns 0 and changes nothing if the hash is
+# missing, because the hash must be seeded from the database row first.
+# Otherwise it returns 1.
 _RECORD_USAGE_FUNCTION = """
 local function record_usage(hash, dirty, member, counter, day, used_at, ip)
     if redis.call('EXISTS', hash) == 0 then
@@ -84,12 +86,12 @@ local function record_usage(hash, dirty, member, counter, day, used_at, ip)
 end
 """
 
-# KEYS: the bucket, the usage hash, the dirty set. ARGV: the limit, the
-# window in seconds, a unique member name, then the arguments of
-# record_usage after the two keys. Admits and counts a request in one round
-# trip. Returns {admitted, requests in the window before this one, oldest
-# time or false, clock seconds, clock microseconds, counted (1 or 0)}. An
-# admitted request that was not counted needs its usage hash seeded.
+# Admits and counts a request in one round trip. KEYS: the bucket, the
+# usage hash, the dirty set. ARGV: the limit, the window in seconds, a
+# unique member name, then the arguments of record_usage after the two keys.
+# Returns {admitted, requests in the window before this one, oldest time or
+# false, clock seconds, clock microseconds, counted (1 or 0)}. An admitted
+# request that was not counted needs its usage hash seeded.
 ADMIT = (
     _ADMIT_FUNCTION
     + _RECORD_USAGE_FUNCTION
